@@ -1,0 +1,62 @@
+package org.featureatlas.cli;
+
+import java.io.PrintWriter;
+import org.featureatlas.check.AtlasException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code atlas} command. Each stage is a subcommand; user errors print one line and exit 2. */
+@Command(
+    name = "atlas",
+    mixinStandardHelpOptions = true,
+    version = "Feature Atlas 0.1.0",
+    description = "Turns a GPT-2 model, a sparse autoencoder and a token dataset into a static website "
+        + "with one page per SAE feature.",
+    subcommands = {
+        CommandLine.HelpCommand.class,
+        // Each stage registers its command here, one line each.
+    })
+public final class Atlas implements Runnable {
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(System.out);
+  }
+
+  public static void main(String[] args) {
+    System.exit(execute(args));
+  }
+
+  /** Runs the command line and returns its exit code (0 ok, 2 user error, 1 internal error). */
+  public static int execute(String... args) {
+    System.setProperty("ai.djl.offline", "true");
+    CommandLine cli = new CommandLine(new Atlas());
+    cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
+      PrintWriter err = commandLine.getErr();
+      Throwable cause = ex;
+      while (!(cause instanceof AtlasException) && cause.getCause() != null && cause.getCause() != cause) {
+        cause = cause.getCause();
+      }
+      if (cause instanceof AtlasException) {
+        err.println("atlas: error: " + oneLine(cause.getMessage()));
+        err.flush();
+        return 2;
+      }
+      err.println("atlas: internal error: " + oneLine(String.valueOf(ex)));
+      if (System.getenv("ATLAS_DEBUG") != null) {
+        ex.printStackTrace(err);
+      } else {
+        err.println("(set ATLAS_DEBUG=1 for the stack trace)");
+      }
+      err.flush();
+      return 1;
+    });
+    return cli.execute(args);
+  }
+
+  private static String oneLine(String message) {
+    return message == null ? "" : message.replace('\n', ' ').replace('\r', ' ');
+  }
+}

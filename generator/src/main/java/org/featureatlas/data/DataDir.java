@@ -1,0 +1,134 @@
+package org.featureatlas.data;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.function.Consumer;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.GZIPOutputStream;
+import org.featureatlas.check.AtlasException;
+import org.featureatlas.check.Check;
+
+/**
+ * Reads and writes a data directory: {@code manifest.json}, {@code vocab.json} and
+ * {@code features/features-NNNNN.jsonl.gz} (one record per line, ascending index,
+ * {@value #FEATURES_PER_FILE} per file). Writing goes into a directory the caller makes atomic.
+ */
+public final class DataDir {
+  public static final int FEATURES_PER_FILE = 4096;
+  public static final String MANIFEST = "manifest.json";
+  public static final String VOCAB = "vocab.json";
+
+  private DataDir() {}
+
+  /** Names of the feature files for {@code dSae} features, in order. */
+  public static List<String> featureFiles(int dSae) {
+    List<String> names = new ArrayList<>();
+    for (int start = 0; start < Math.max(dSae, 1); start += FEATURES_PER_FILE) {
+      names.add(String.format("features/features-%05d.jsonl.gz", start / FEATURES_PER_FILE));
+    }
+    return names;
+  }
+
+  /** Writes manifest, vocab and features (given in ascending index order, exactly d_sae of them). */
+  public static void write(Path dir, Manifest manifest, List<String> vocab, Iterator<FeatureRecord> features) {
+    try {
+      Files.createDirectories(dir.resolve("features"));
+      ObjectWriter pretty = Json.mapper().writerWithDefaultPrettyPrinter();
+      Files.writeString(dir.resolve(MANIFEST), pretty.writeValueAsString(manifest) + "\n");
+      Files.writeString(dir.resolve(VOCAB), Json.mapper().writeValueAsString(vocab) + "\n");
+      ObjectWriter line = Json.mapper().writer();
+      int expected = 0;
+      for (String name : manifest.featureFiles()) {
+        try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(dir.resolve(name)), 1 << 16)) {
+          for (int n = 0; n < FEATURES_PER_FILE && features.hasNext(); n++) {
+            FeatureRecord record = features.next();
+            if (record.index() != expected) {
+              throw new IllegalStateException("feature " + record.index() + " written out of order, expected " + expected);
+            }
+            expected++;
+            out.write(line.writeValueAsBytes(record));
+            out.write('\n');
+          }
+        }
+      }
+      if (expected != manifest.dSae() || features.hasNext()) {
+        throw new IllegalStateException("wrote " + expected + " features, manifest says " + manifest.dSae());
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public static Manifest readManifest(Path dir) {
+    Path file = Check.readableFile(dir.resolve(MANIFEST));
+    try {
+      Manifest m = Json.mapper().readValue(file.toFile(), Manifest.class);
+      Check.file(m.formatVersion() == Manifest.FORMAT_VERSION, file,
+          "format_version " + m.formatVersion() + " is not supported (this atlas reads " + Manifest.FORMAT_VERSION + ")");
+      return m;
+    } catch (IOException e) {
+      throw new AtlasException(file + ": not a valid manifest (" + firstLine(e) + ")", e);
+    }
+  }
+
+  public static List<String> readVocab(Path dir) {
+    Path file = Check.readableFile(dir.resolve(VOCAB));
+    try {
+      return Json.mapper().readValue(file.toFile(), new TypeReference<List<String>>() {});
+    } catch (IOException e) {
+      throw new AtlasException(file + ": not a valid vocab file (" + firstLine(e) + ")", e);
+    }
+  }
+
+  /** Streams every feature record in index order to {@code sink}. */
+  public static void forEachFeature(Path dir, Manifest manifest, Consumer<FeatureRecord> sink) {
+    int expected = 0;
+    for (String name : manifest.featureFiles()) {
+      Path file = Check.readableFile(dir.resolve(name));
+      try (BufferedReader in = new BufferedReader(new InputStreamReader(
+          new GZIPInputStream(Files.newInputStream(file), 1 << 16), StandardCharsets.UTF_8))) {
+        String text;
+        int lineNo = 0;
+        while ((text = in.readLine()) != null) {
+          lineNo++;
+          FeatureRecord record;
+          try {
+            record = Json.mapper().readValue(text, FeatureRecord.class);
+          } catch (IOException e) {
+            throw new AtlasException(file + ": line " + lineNo + " is not a feature record (" + firstLine(e) + ")", e);
+          }
+          Check.file(record.index() == expected, file, "line " + lineNo + " holds feature " + record.index() + ", expected " + expected);
+          expected++;
+          sink.accept(record);
+        }
+      } catch (IOException e) {
+        throw new AtlasException(file + ": cannot read (" + firstLine(e) + ")", e);
+      }
+    }
+    Check.file(expected == manifest.dSae(), dir, "holds " + expected + " features, manifest says " + manifest.dSae());
+  }
+
+  /** All feature records in index order. */
+  public static List<FeatureRecord> readFeatures(Path dir, Manifest manifest) {
+    List<FeatureRecord> all = new ArrayList<>(manifest.dSae());
+    forEachFeature(dir, manifest, all::add);
+    return all;
+  }
+
+  private static String firstLine(Exception e) {
+    String m = String.valueOf(e.getMessage());
+    int nl = m.indexOf('\n');
+    return nl < 0 ? m : m.substring(0, nl);
+  }
+}

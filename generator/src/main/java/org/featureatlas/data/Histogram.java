@@ -1,0 +1,14 @@
+package org.featureatlas.data;
+
+import java.util.List;
+
+/** A histogram: {@code edges} has one more entry than {@code counts}. Empty lists when there is no data. */
+public record Histogram(List<Double> edges, List<Long> counts) {
+  public static Histogram empty() {
+    return new Histogram(List.of(), List.of());
+  }
+
+  public boolean isEmpty() {
+    return counts.isEmpty();
+  }
+}

@@ -1,0 +1,13 @@
+package org.featureatlas.data;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonFormat;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+
+/** A token id with a value; serialised as the pair {@code [token_id, value]}. */
+@JsonFormat(shape = JsonFormat.Shape.ARRAY)
+@JsonPropertyOrder({"token", "value"})
+public record TokenValue(int token, double value) {
+  @JsonCreator
+  public TokenValue {}
+}

@@ -1,0 +1,2 @@
+/** File-system helpers shared by every stage: atomic output directories. */
+package org.featureatlas.fs;
