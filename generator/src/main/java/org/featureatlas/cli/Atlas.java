@@ -15,6 +15,8 @@ import picocli.CommandLine.Command;
     subcommands = {
         CommandLine.HelpCommand.class,
         // Each stage registers its command here, one line each.
+        GenerateCommand.class,
+        MergeCommand.class,
     })
 public final class Atlas implements Runnable {
   @CommandLine.Spec

@@ -1,0 +1,30 @@
+package org.featureatlas.cli;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.featureatlas.generate.Generation;
+import org.featureatlas.progress.Stages;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code atlas merge}: shard directories of one run into its data directory. */
+@Command(name = "merge", mixinStandardHelpOptions = true,
+    description = {"Merges the shard directories written by `atlas generate --shard i/n` (all n of them) and",
+        "finishes the run: histograms, interval samples and example windows. The result equals a single run."})
+public final class MergeCommand implements Callable<Integer> {
+  @Option(names = "--out", required = true, paramLabel = "DIR", description = "Data directory to write.")
+  Path out;
+
+  @Parameters(arity = "1..*", paramLabel = "SHARD_DIR", description = "Shard directories, in any order.")
+  List<Path> shards;
+
+  @Override
+  public Integer call() {
+    Stages stages = new Stages();
+    new Generation(stages, System.out).merge(shards, out);
+    stages.print(System.out);
+    return 0;
+  }
+}

@@ -1,0 +1,125 @@
+package org.featureatlas.generate;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.Set;
+import org.featureatlas.check.AtlasException;
+import org.featureatlas.model.ForwardOptions;
+import org.featureatlas.model.ForwardResult;
+import org.featureatlas.model.Gpt2Model;
+import org.featureatlas.sae.SaeEncoder;
+
+/**
+ * Pass A, the streaming pass: for each batch, the model up to the hook, the centring rule, the SAE
+ * encode (and encoder B's), then every accumulator is updated and the non-zeros go to the cache. Only
+ * plain Java arrays leave a batch's sub-manager.
+ */
+final class ActivationPass {
+  /** Everything pass A accumulates; mergeable across shards. */
+  static final class State {
+    final FeatureMoments moments;
+    final TopExamples top;
+    final CrossMoments neurons;
+    final CrossMoments featuresB; // null without encoder B
+
+    State(int dSae, int dIn, int dSaeB, int k) {
+      moments = new FeatureMoments(dSae);
+      top = new TopExamples(dSae, k);
+      neurons = new CrossMoments(dSae, dIn);
+      featuresB = dSaeB > 0 ? new CrossMoments(dSae, dSaeB) : null;
+    }
+
+    private State(FeatureMoments m, TopExamples t, CrossMoments n, CrossMoments b) {
+      moments = m;
+      top = t;
+      neurons = n;
+      featuresB = b;
+    }
+
+    void merge(State o) {
+      moments.merge(o.moments);
+      top.merge(o.top);
+      neurons.merge(o.neurons);
+      if (featuresB != null) featuresB.merge(o.featuresB);
+    }
+
+    void write(DataOutputStream out) throws IOException {
+      moments.write(out);
+      top.write(out);
+      neurons.write(out);
+      out.writeBoolean(featuresB != null);
+      if (featuresB != null) featuresB.write(out);
+    }
+
+    static State read(DataInputStream in) throws IOException {
+      FeatureMoments m = FeatureMoments.read(in);
+      TopExamples t = TopExamples.read(in);
+      CrossMoments n = CrossMoments.read(in);
+      CrossMoments b = in.readBoolean() ? CrossMoments.read(in) : null;
+      return new State(m, t, n, b);
+    }
+  }
+
+  private final AtlasInputs in;
+  private final Gpt2Model model;
+  private final SaeEncoder encoder;
+  private final SaeEncoder encoderB;
+
+  ActivationPass(AtlasInputs in, Gpt2Model model, SaeEncoder encoder, SaeEncoder encoderB) {
+    this.in = in;
+    this.model = model;
+    this.encoder = encoder;
+    this.encoderB = encoderB;
+  }
+
+  /** Runs batch {@code b}: updates {@code state} and appends its non-zeros to {@code cache}. */
+  void runBatch(int b, BatchPlan plan, NDManager parent, State state, ActivationCache.Writer cache) {
+    int firstSeq = plan.firstSequence(b);
+    int nSeq = plan.sequences(b);
+    int seqLen = in.dataset().seqLen();
+    int rows = nSeq * seqLen;
+    int dIn = in.dIn();
+    float[] x;
+    float[] f;
+    float[] fB = null;
+    try (NDManager m = parent.newSubManager()) {
+      int[] ids = Arrays.copyOfRange(in.dataset().ids(), firstSeq * seqLen, (firstSeq + nSeq) * seqLen);
+      NDArray tokens = m.create(ids, new Shape(nSeq, seqLen)); // [batch, seq]
+      ForwardResult r = model.forward(tokens, new ForwardOptions(Set.of(in.hook()), in.hook(), false));
+      NDArray act = r.hooks().get(in.hook()).reshape(rows, dIn); // [rows, dIn]
+      if (in.centre()) {
+        act = act.sub(act.mean(new int[] {1}, true)); // [rows, dIn]
+      }
+      x = act.toFloatArray();
+      f = encoder.encode(act).toFloatArray(); // [rows, dSae]
+      if (encoderB != null) {
+        fB = encoderB.encode(act).toFloatArray(); // [rows, dSaeB]
+      }
+    }
+    for (int e = 0; e < x.length; e++) {
+      if (!Float.isFinite(x[e])) {
+        throw new AtlasException(in.modelDir() + ": activations at " + in.hook() + " are not finite in sequences "
+            + firstSeq + ".." + (firstSeq + nSeq - 1) + " (weights overflow?)");
+      }
+    }
+    SparseBatch sparse = SparseBatch.fromDense(f, rows, in.dSae());
+    long first = (long) firstSeq * seqLen;
+    state.moments.positions += rows;
+    for (int r = 0; r < rows; r++) {
+      for (int e = sparse.rowStart[r]; e < sparse.rowStart[r + 1]; e++) {
+        state.moments.addActive(sparse.feature[e], sparse.value[e]);
+        state.top.offer(sparse.feature[e], sparse.value[e], first + r);
+      }
+    }
+    state.neurons.addDense(x, rows, sparse);
+    if (fB != null) {
+      state.featuresB.addSparse(sparse, SparseBatch.fromDense(fB, rows, in.dSaeB()));
+    }
+    cache.write(b, firstSeq, sparse);
+  }
+}

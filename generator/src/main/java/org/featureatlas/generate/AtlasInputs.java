@@ -1,0 +1,139 @@
+package org.featureatlas.generate;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import org.featureatlas.check.AtlasException;
+import org.featureatlas.check.Check;
+import org.featureatlas.data.Identity;
+import org.featureatlas.dataset.TokenDataset;
+import org.featureatlas.model.Gpt2Config;
+import org.featureatlas.model.Gpt2Weights;
+import org.featureatlas.model.HookPoint;
+import org.featureatlas.sae.SaeConfig;
+import org.featureatlas.sae.SaeWeights;
+import org.featureatlas.tokenize.AtlasTokenizer;
+
+/** The loaded, cross-checked inputs of a generation run, with the identity (sha256) of every file. */
+record AtlasInputs(
+    Path modelDir,
+    Gpt2Weights weights,
+    SaeWeights sae,
+    SaeWeights saeB,
+    TokenDataset dataset,
+    List<String> displayVocab,
+    HookPoint hook,
+    boolean centre,
+    Identity modelId,
+    Identity saeId,
+    Identity saeBId,
+    Identity datasetId) {
+
+  static final String TOKENIZER = "tokenizer.json";
+
+  int dIn() {
+    return sae.config().dIn();
+  }
+
+  int dSae() {
+    return sae.config().dSae();
+  }
+
+  int dSaeB() {
+    return saeB == null ? 0 : saeB.config().dSae();
+  }
+
+  static AtlasInputs load(GenerateRequest req) {
+    Check.directory(req.model());
+    Gpt2Weights weights = Gpt2Weights.load(req.model());
+    Gpt2Config cfg = weights.config();
+    SaeWeights sae = SaeWeights.load(req.sae());
+    HookPoint hook = hookOf(sae, req.sae(), cfg, req.model());
+    SaeWeights saeB = null;
+    if (req.saeB() != null) {
+      saeB = SaeWeights.load(req.saeB());
+      HookPoint hookB = hookOf(saeB, req.saeB(), cfg, req.model());
+      Check.file(hookB.equals(hook), req.saeB().resolve(SaeConfig.FILE),
+          "encoder B is on " + hookB + " but encoder A is on " + hook + " (both must read the same hook)");
+    }
+    Path tokenizerFile = req.model().resolve(TOKENIZER);
+    AtlasTokenizer tokenizer = Files.isRegularFile(tokenizerFile) ? AtlasTokenizer.load(tokenizerFile) : null;
+    TokenDataset dataset;
+    Path source;
+    if (req.tokens() != null) {
+      source = Check.readableFile(req.tokens());
+      dataset = TokenDataset.fromNpy(source);
+    } else {
+      source = Check.readableFile(req.text());
+      Check.that(tokenizer != null, tokenizerFile + ": no such file (text input needs the model's tokenizer.json)");
+      dataset = TokenDataset.fromText(source, tokenizer, req.seqLen());
+    }
+    dataset.validate(source, cfg.vocabSize(), cfg.nPositions());
+    List<String> vocab = displayVocab(tokenizer, cfg.vocabSize());
+    if (tokenizer != null) tokenizer.close();
+    boolean centre = req.centre() != null ? req.centre() : sae.config().centringApplies() && hook.writesResidual();
+    return new AtlasInputs(req.model(), weights, sae, saeB, dataset, vocab, hook, centre,
+        identity(req.model(), List.of(Gpt2Weights.CONFIG_FILE, Gpt2Weights.WEIGHTS_FILE, TOKENIZER)),
+        identity(req.sae(), List.of(SaeConfig.FILE, SaeWeights.WEIGHTS_FILE)),
+        req.saeB() == null ? null : identity(req.saeB(), List.of(SaeConfig.FILE, SaeWeights.WEIGHTS_FILE)),
+        identity(source.getParent(), List.of(source.getFileName().toString())));
+  }
+
+  private static HookPoint hookOf(SaeWeights sae, Path saeDir, Gpt2Config cfg, Path modelDir) {
+    Path cfgFile = saeDir.resolve(SaeConfig.FILE);
+    HookPoint hook;
+    try {
+      hook = HookPoint.parse(sae.config().hookName());
+      hook.checkIn(cfg);
+    } catch (AtlasException e) {
+      throw new AtlasException(cfgFile + ": " + e.getMessage() + " (model " + modelDir + ")", e);
+    }
+    int width = hook.width(cfg);
+    Check.file(sae.config().dIn() == width, cfgFile, "d_in " + sae.config().dIn() + " does not match " + hook
+        + " of the model in " + modelDir + ", which has width " + width);
+    return hook;
+  }
+
+  /** Display strings for ids 0..vocabSize-1: the tokenizer's, or {@code <id>} where it has none. */
+  private static List<String> displayVocab(AtlasTokenizer tokenizer, int vocabSize) {
+    List<String> fromTokenizer = tokenizer == null ? List.of() : tokenizer.displayVocab();
+    List<String> out = new ArrayList<>(vocabSize);
+    for (int id = 0; id < vocabSize; id++) {
+      String s = id < fromTokenizer.size() ? fromTokenizer.get(id) : null;
+      out.add(s == null ? "<" + id + ">" : s);
+    }
+    return out;
+  }
+
+  /** Name and sha256 of the listed files of a directory that exist. */
+  static Identity identity(Path dir, List<String> files) {
+    SortedMap<String, String> sums = new TreeMap<>();
+    for (String name : files) {
+      Path file = dir.resolve(name);
+      if (Files.isRegularFile(file)) sums.put(name, sha256(file));
+    }
+    return new Identity(dir.getFileName() == null ? dir.toString() : dir.getFileName().toString(), sums);
+  }
+
+  static String sha256(Path file) {
+    try (InputStream in = Files.newInputStream(file)) {
+      MessageDigest md = MessageDigest.getInstance("SHA-256");
+      byte[] buf = new byte[1 << 20];
+      int n;
+      while ((n = in.read(buf)) > 0) md.update(buf, 0, n);
+      return HexFormat.of().formatHex(md.digest());
+    } catch (IOException e) {
+      throw new AtlasException(file + ": cannot read (" + e.getMessage() + ")", e);
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

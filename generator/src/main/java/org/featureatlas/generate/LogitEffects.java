@@ -1,0 +1,136 @@
+package org.featureatlas.generate;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import java.util.ArrayList;
+import java.util.List;
+import org.featureatlas.data.Histogram;
+import org.featureatlas.data.Logits;
+import org.featureatlas.data.TokenValue;
+import org.featureatlas.data.UnitScore;
+import org.featureatlas.io.HostTensor;
+import org.featureatlas.model.Gpt2Model;
+import org.featureatlas.model.HookPoint;
+import org.featureatlas.model.HookSite;
+
+/**
+ * Weight-only quantities of every feature. With {@code u_i = W_dec[i] W_down} (W_down = the block's
+ * mlp.c_proj for mlp.hook_post, else the identity) and {@code W_U[d, v] = ln_f.weight[d] * wte[v, d]}:
+ * the logit effect {@code v_i = u_i W_U} centred over the vocabulary (tables and histogram), and for the
+ * ablation of pass C the direction {@code ~u_i = u_i - mean(u_i)} and {@code ~v_i = ~u_i W_U} (kept on the
+ * device, [dSae, vocab]). Also the neuron alignment of each decoder row.
+ */
+final class LogitEffects implements AutoCloseable {
+  private static final int CHUNK = 256;
+
+  final NDManager manager;
+  /** [dSae, dModel] centred direct-path directions. */
+  final NDArray uCentred;
+  /** [dSae, vocab] logit directions of the centred directions. */
+  final NDArray vCentred;
+  /** [vocab] ln_f.bias W_U: the logits' constant part. */
+  final NDArray logitBias;
+  final List<Logits> logits;
+
+  private LogitEffects(NDManager manager, NDArray uCentred, NDArray vCentred, NDArray logitBias, List<Logits> logits) {
+    this.manager = manager;
+    this.uCentred = uCentred;
+    this.vCentred = vCentred;
+    this.logitBias = logitBias;
+    this.logits = logits;
+  }
+
+  static LogitEffects compute(Gpt2Model model, HostTensor wDec, HookPoint hook, int nLogits, int nBins,
+      NDManager parent, Runnable tick) {
+    NDManager m = parent.newSubManager();
+    NDArray dec = Gpt2Model.toNd(wDec, m); // [dSae, dIn]
+    NDArray u = hook.site() == HookSite.MLP_POST
+        ? dec.matMul(model.param("h." + hook.layer() + ".mlp.c_proj.weight")) // [dSae, dModel]
+        : dec; // [dSae, dModel]
+    NDArray uCentred = u.sub(u.mean(new int[] {1}, true)); // [dSae, dModel]
+    NDArray unembed = model.param(model.params().containsKey("lm_head.weight") ? "lm_head.weight" : "wte.weight"); // [vocab, dModel]
+    NDArray wU = unembed.mul(model.param("ln_f.weight")).transpose(); // [dModel, vocab]
+    NDArray bias = unembed.matMul(model.param("ln_f.bias")); // [vocab]
+    int dSae = (int) u.getShape().get(0);
+    List<Logits> logits = new ArrayList<>(dSae);
+    List<NDArray> vParts = new ArrayList<>();
+    for (int from = 0; from < dSae; from += CHUNK) {
+      int to = Math.min(dSae, from + CHUNK);
+      try (NDManager chunk = m.newSubManager()) {
+        NDArray v = u.get(new NDIndex(from + ":" + to)).matMul(wU); // [chunk, vocab]
+        v.attach(chunk);
+        float[] host = v.toFloatArray();
+        int vocab = (int) v.getShape().get(1);
+        for (int r = 0; r < to - from; r++) {
+          logits.add(tables(host, r * vocab, vocab, nLogits, nBins));
+        }
+      }
+      NDArray vc = uCentred.get(new NDIndex(from + ":" + to)).matMul(wU); // [chunk, vocab]
+      vParts.add(vc);
+      tick.run();
+    }
+    NDArray vCentred = vParts.size() == 1 ? vParts.get(0) : concat(vParts); // [dSae, vocab]
+    return new LogitEffects(m, uCentred, vCentred, bias, logits);
+  }
+
+  private static NDArray concat(List<NDArray> parts) {
+    ai.djl.ndarray.NDList list = new ai.djl.ndarray.NDList(parts);
+    return ai.djl.ndarray.NDArrays.concat(list, 0);
+  }
+
+  /** Top/bottom tables and histogram of one feature's logit effect, centred over the vocabulary. */
+  static Logits tables(float[] v, int offset, int vocab, int n, int nBins) {
+    double mean = 0;
+    for (int t = 0; t < vocab; t++) mean += v[offset + t];
+    mean /= vocab;
+    double[] centred = new double[vocab];
+    for (int t = 0; t < vocab; t++) centred[t] = v[offset + t] - mean;
+    return new Logits(extreme(centred, n, true), extreme(centred, n, false), Bins.of(centred, nBins));
+  }
+
+  /** The {@code n} largest (or smallest) values, ties by lower token id. */
+  static List<TokenValue> extreme(double[] values, int n, boolean largest) {
+    int k = Math.min(n, values.length);
+    int[] idx = new int[k];
+    double[] val = new double[k];
+    int size = 0;
+    for (int t = 0; t < values.length; t++) {
+      double x = largest ? values[t] : -values[t];
+      if (size == k && !(x > val[size - 1])) continue;
+      int at = size == k ? size - 1 : size;
+      while (at > 0 && x > val[at - 1]) {
+        val[at] = val[at - 1];
+        idx[at] = idx[at - 1];
+        at--;
+      }
+      val[at] = x;
+      idx[at] = t;
+      if (size < k) size++;
+    }
+    List<TokenValue> out = new ArrayList<>(size);
+    for (int r = 0; r < size; r++) out.add(new TokenValue(idx[r], values[idx[r]]));
+    return out;
+  }
+
+  /** The {@code n} largest entries of decoder row i, ties by lower unit, with their share of the row's L1 norm. */
+  static List<UnitScore> alignment(HostTensor wDec, int i, int n) {
+    int dIn = wDec.cols();
+    double[] row = new double[dIn];
+    double l1 = 0;
+    for (int j = 0; j < dIn; j++) {
+      row[j] = wDec.data()[i * dIn + j];
+      l1 += Math.abs(row[j]);
+    }
+    List<UnitScore> out = new ArrayList<>();
+    for (TokenValue tv : extreme(row, n, true)) {
+      out.add(new UnitScore(tv.token(), tv.value(), l1 == 0 ? 0.0 : Math.abs(tv.value()) / l1));
+    }
+    return out;
+  }
+
+  @Override
+  public void close() {
+    manager.close();
+  }
+}
