@@ -33,26 +33,33 @@ public final class Atlas implements Runnable {
 
   /** Runs the command line and returns its exit code (0 ok, 2 user error, 1 internal error). */
   public static int execute(String... args) {
+    return execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+  }
+
+  /** Runs the command line with picocli's output and error streams set (tests read them). */
+  public static int execute(PrintWriter out, PrintWriter err, String... args) {
     System.setProperty("ai.djl.offline", "true");
     CommandLine cli = new CommandLine(new Atlas());
+    cli.setOut(out);
+    cli.setErr(err);
     cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-      PrintWriter err = commandLine.getErr();
+      PrintWriter errors = commandLine.getErr();
       Throwable cause = ex;
       while (!(cause instanceof AtlasException) && cause.getCause() != null && cause.getCause() != cause) {
         cause = cause.getCause();
       }
       if (cause instanceof AtlasException) {
-        err.println("atlas: error: " + oneLine(cause.getMessage()));
-        err.flush();
+        errors.println("atlas: error: " + oneLine(cause.getMessage()));
+        errors.flush();
         return 2;
       }
-      err.println("atlas: internal error: " + oneLine(String.valueOf(ex)));
+      errors.println("atlas: internal error: " + oneLine(String.valueOf(ex)));
       if (System.getenv("ATLAS_DEBUG") != null) {
-        ex.printStackTrace(err);
+        ex.printStackTrace(errors);
       } else {
-        err.println("(set ATLAS_DEBUG=1 for the stack trace)");
+        errors.println("(set ATLAS_DEBUG=1 for the stack trace)");
       }
-      err.flush();
+      errors.flush();
       return 1;
     });
     return cli.execute(args);

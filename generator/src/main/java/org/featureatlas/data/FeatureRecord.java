@@ -1,5 +1,6 @@
 package org.featureatlas.data;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
@@ -20,6 +21,7 @@ public record FeatureRecord(
     @JsonProperty("top_examples") List<Example> topExamples,
     List<Interval> intervals) {
 
+  @JsonIgnore
   public boolean isDead() {
     return density == 0.0;
   }

@@ -1,5 +1,6 @@
 package org.featureatlas.data;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import java.util.List;
 
 /** A histogram: {@code edges} has one more entry than {@code counts}. Empty lists when there is no data. */
@@ -8,6 +9,7 @@ public record Histogram(List<Double> edges, List<Long> counts) {
     return new Histogram(List.of(), List.of());
   }
 
+  @JsonIgnore
   public boolean isEmpty() {
     return counts.isEmpty();
   }

@@ -7,17 +7,20 @@ import org.featureatlas.data.Histogram;
 /**
  * Equal-width bins over {@code [lo, hi]}, numpy's convention: bin k holds {@code edges[k] <= v < edges[k+1]},
  * the last bin is closed, {@code edges[k] = lo + (hi - lo) * k / n}. When {@code lo == hi} the range
- * becomes {@code [lo - 0.5, hi + 0.5]}, as numpy does.
+ * becomes {@code [lo - 0.5, hi + 0.5]} and every value lands in the middle bin, as numpy does.
  */
 final class Bins {
   final int n;
+  /** True when every value is the same: they all go to the middle bin {@code n / 2}, as numpy puts them. */
+  final boolean single;
   final double lo;
   final double hi;
   final double[] edges;
 
   Bins(int n, double lo, double hi) {
     this.n = n;
-    if (lo == hi) {
+    single = lo == hi;
+    if (single) {
       lo -= 0.5;
       hi += 0.5;
     }
@@ -29,6 +32,7 @@ final class Bins {
 
   /** The bin of {@code v}, which must lie in [lo, hi]. */
   int bin(double v) {
+    if (single) return n / 2;
     int k = (int) Math.floor((v - lo) / (hi - lo) * n);
     if (k < 0) k = 0;
     if (k > n - 1) k = n - 1;

@@ -1,0 +1,349 @@
+package org.featureatlas.generate;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.featureatlas.io.HostTensor;
+import org.featureatlas.model.Gpt2Weights;
+import org.featureatlas.model.HookPoint;
+import org.featureatlas.model.HookSite;
+import org.featureatlas.reference.ReferenceGpt2;
+import org.featureatlas.sae.Architecture;
+import org.featureatlas.sae.SaeWeights;
+
+/**
+ * Every number of feature-math.md computed the slow, obvious way in float64, from the float64 reference
+ * GPT-2: all activations held in memory, two-pass statistics, sorting instead of heaps, the ablation
+ * through the full ln_f + unembedding. Shares no code with the generation stage.
+ */
+final class ReferenceAtlas {
+  record Window(int seq, int pos, double act, int start, int[] tokens, double[] acts, Double[] lossEffect,
+      int[][] topIds, double[][] topVals, int[][] bottomIds, double[][] bottomVals) {}
+
+  record IntervalRef(double lo, double hi, double fraction, List<Window> examples) {}
+
+  record Feature(int index, double density, double maxAct, double meanAct, double[] histEdges, long[] histCounts,
+      int[] topLogitIds, double[] topLogits, int[] bottomLogitIds, double[] bottomLogits, long[] logitHistCounts,
+      double[] logitHistEdges, int[] alignUnits, double[] alignValues, double[] alignFractions,
+      int[] corrUnits, double[] corrPearson, double[] corrCosine,
+      int[] corrBUnits, double[] corrBPearson, double[] corrBCosine,
+      List<Window> top, List<IntervalRef> intervals) {}
+
+  final Gpt2Weights w;
+  final int nSeq;
+  final int seqLen;
+  final int[] ids;
+  final int n;
+  final double[][] x;        // [N][dIn] hook input as the SAE sees it
+  final double[][] f;        // [N][dSae]
+  final double[][] fB;       // [N][dSaeB] or null
+  final double[][] finalResid;
+  final double[][] logits;
+  final double[][] u;        // [dSae][dModel] direct-path direction W_dec[i] W_down
+
+  ReferenceAtlas(Gpt2Weights w, SaeWeights sae, SaeWeights saeB, int[] ids, int nSeq, int seqLen, HookPoint hook, boolean centre) {
+    this.w = w;
+    this.nSeq = nSeq;
+    this.seqLen = seqLen;
+    this.ids = ids;
+    this.n = nSeq * seqLen;
+    x = new double[n][];
+    finalResid = new double[n][];
+    logits = new double[n][];
+    for (int s = 0; s < nSeq; s++) {
+      int[] seq = java.util.Arrays.copyOfRange(ids, s * seqLen, (s + 1) * seqLen);
+      ReferenceGpt2.Trace tr = ReferenceGpt2.forward(w, seq);
+      for (int t = 0; t < seqLen; t++) {
+        double[] v = tr.hook(hook)[t].clone();
+        if (centre) {
+          double mean = 0;
+          for (double a : v) mean += a;
+          mean /= v.length;
+          for (int j = 0; j < v.length; j++) v[j] -= mean;
+        }
+        x[s * seqLen + t] = v;
+        finalResid[s * seqLen + t] = tr.finalResid()[t];
+        logits[s * seqLen + t] = tr.logits()[t];
+      }
+    }
+    f = encode(sae, x);
+    fB = saeB == null ? null : encode(saeB, x);
+    int dSae = sae.config().dSae();
+    int dIn = sae.config().dIn();
+    int dModel = w.config().nEmbd();
+    u = new double[dSae][dModel];
+    HostTensor dec = sae.wDec();
+    for (int i = 0; i < dSae; i++) {
+      if (hook.site() == HookSite.MLP_POST) {
+        HostTensor down = w.get("h." + hook.layer() + ".mlp.c_proj.weight");
+        for (int j = 0; j < dIn; j++) {
+          for (int d = 0; d < dModel; d++) u[i][d] += (double) dec.data()[i * dIn + j] * down.data()[j * dModel + d];
+        }
+      } else {
+        for (int d = 0; d < dModel; d++) u[i][d] = dec.data()[i * dIn + d];
+      }
+    }
+  }
+
+  static double[][] encode(SaeWeights sae, double[][] x) {
+    int dIn = sae.config().dIn();
+    int dSae = sae.config().dSae();
+    double[][] out = new double[x.length][dSae];
+    for (int p = 0; p < x.length; p++) {
+      double[] pre = new double[dSae];
+      for (int i = 0; i < dSae; i++) {
+        double s = sae.bEnc().data()[i];
+        for (int j = 0; j < dIn; j++) {
+          double in = x[p][j] - (sae.config().applyBDecToInput() ? sae.bDec().data()[j] : 0.0);
+          s += in * sae.wEnc().data()[j * dSae + i];
+        }
+        pre[i] = s;
+      }
+      Architecture a = sae.config().architecture();
+      for (int i = 0; i < dSae; i++) {
+        if (a == Architecture.JUMPRELU) out[p][i] = pre[i] > sae.threshold().data()[i] ? pre[i] : 0;
+        else out[p][i] = Math.max(pre[i], 0);
+      }
+      if (a == Architecture.TOPK) {
+        Integer[] order = new Integer[dSae];
+        for (int i = 0; i < dSae; i++) order[i] = i;
+        final double[] row = out[p];
+        java.util.Arrays.sort(order, Comparator.comparingDouble((Integer i) -> -row[i]).thenComparingInt(i -> i));
+        for (int r = sae.config().k(); r < dSae; r++) out[p][order[r]] = 0;
+      }
+    }
+    return out;
+  }
+
+  Feature feature(int i, SaeWeights sae, HookPoint hook, GenerateSettings set, long seed) {
+    List<Integer> active = new ArrayList<>();
+    for (int p = 0; p < n; p++) if (f[p][i] > 0) active.add(p);
+    double max = 0;
+    double sum = 0;
+    double min = Double.POSITIVE_INFINITY;
+    for (int p : active) {
+      max = Math.max(max, f[p][i]);
+      min = Math.min(min, f[p][i]);
+      sum += f[p][i];
+    }
+    double[] histEdges = new double[0];
+    long[] histCounts = new long[0];
+    List<Window> top = new ArrayList<>();
+    List<IntervalRef> intervals = new ArrayList<>();
+    if (!active.isEmpty()) {
+      double[] vals = active.stream().mapToDouble(p -> f[p][i]).toArray();
+      histEdges = edges(min, max, set.nBins());
+      histCounts = counts(vals, histEdges);
+      List<Integer> sorted = new ArrayList<>(active);
+      sorted.sort(Comparator.comparingDouble((Integer p) -> -f[p][i]).thenComparingInt(p -> p));
+      for (int r = 0; r < Math.min(set.topK(), sorted.size()); r++) top.add(window(i, sorted.get(r), set));
+      for (int j = 0; j < set.nIntervals(); j++) {
+        double lo = max * j / set.nIntervals();
+        double hi = j + 1 == set.nIntervals() ? max : max * (j + 1) / set.nIntervals();
+        List<Integer> members = new ArrayList<>();
+        for (int p : active) if (f[p][i] > lo && f[p][i] <= hi) members.add(p);
+        members.sort((a, b) -> Long.compareUnsigned(hash(seed, i, a), hash(seed, i, b)));
+        List<Integer> chosen = new ArrayList<>(members.subList(0, Math.min(set.perInterval(), members.size())));
+        chosen.sort(Comparator.comparingDouble((Integer p) -> -f[p][i]).thenComparingInt(p -> p));
+        List<Window> ex = new ArrayList<>();
+        for (int p : chosen) ex.add(window(i, p, set));
+        intervals.add(new IntervalRef(lo, hi, (double) members.size() / n, ex));
+      }
+    }
+    // Logit effect: u_i . (ln_f.weight * W_U), centred over the vocabulary.
+    HostTensor un = w.unembed();
+    HostTensor g = w.get("ln_f.weight");
+    int dModel = w.config().nEmbd();
+    int vocab = w.config().vocabSize();
+    double[] v = new double[vocab];
+    double mean = 0;
+    for (int t = 0; t < vocab; t++) {
+      for (int d = 0; d < dModel; d++) v[t] += u[i][d] * g.data()[d] * un.data()[t * dModel + d];
+      mean += v[t];
+    }
+    mean /= vocab;
+    for (int t = 0; t < vocab; t++) v[t] -= mean;
+    int[] byDesc = order(v, true);
+    int[] byAsc = order(v, false);
+    int nl = set.nLogits();
+    double[] logitEdges = edges(v[byAsc[0]], v[byDesc[0]], set.nBins());
+    // Neuron alignment.
+    int dIn = sae.config().dIn();
+    double[] row = new double[dIn];
+    double l1 = 0;
+    for (int j = 0; j < dIn; j++) {
+      row[j] = sae.wDec().data()[i * dIn + j];
+      l1 += Math.abs(row[j]);
+    }
+    int[] align = java.util.Arrays.copyOf(order(row, true), set.nUnits());
+    double[] alignValues = new double[align.length];
+    double[] alignFractions = new double[align.length];
+    for (int r = 0; r < align.length; r++) {
+      alignValues[r] = row[align[r]];
+      alignFractions[r] = Math.abs(row[align[r]]) / l1;
+    }
+    double[][] corr = correlations(i, x, set.nUnits());
+    double[][] corrB = fB == null ? null : correlations(i, fB, set.nUnits());
+    return new Feature(i, (double) active.size() / n, max, active.isEmpty() ? 0 : sum / active.size(),
+        histEdges, histCounts,
+        pick(byDesc, nl), values(v, byDesc, nl), pick(byAsc, nl), values(v, byAsc, nl),
+        counts(v, logitEdges), logitEdges, align, alignValues, alignFractions,
+        ints(corr[0]), corr[1], corr[2],
+        corrB == null ? null : ints(corrB[0]), corrB == null ? null : corrB[1], corrB == null ? null : corrB[2],
+        top, intervals);
+  }
+
+  /** Top units by two-pass Pearson correlation with feature i; rows: unit ids, pearson, cosine. */
+  double[][] correlations(int i, double[][] units, int k) {
+    int dU = units[0].length;
+    double mf = 0;
+    for (int p = 0; p < n; p++) mf += f[p][i];
+    mf /= n;
+    double vf = 0;
+    for (int p = 0; p < n; p++) vf += (f[p][i] - mf) * (f[p][i] - mf);
+    if (vf == 0) return new double[][] {{}, {}, {}};
+    double[] pearson = new double[dU];
+    double[] cosine = new double[dU];
+    boolean[] ok = new boolean[dU];
+    for (int j = 0; j < dU; j++) {
+      double mu = 0;
+      for (int p = 0; p < n; p++) mu += units[p][j];
+      mu /= n;
+      double vu = 0;
+      double cov = 0;
+      double dot = 0;
+      double ff = 0;
+      double uu = 0;
+      for (int p = 0; p < n; p++) {
+        vu += (units[p][j] - mu) * (units[p][j] - mu);
+        cov += (f[p][i] - mf) * (units[p][j] - mu);
+        dot += f[p][i] * units[p][j];
+        ff += f[p][i] * f[p][i];
+        uu += units[p][j] * units[p][j];
+      }
+      ok[j] = vu > 1e-12 * uu;
+      pearson[j] = ok[j] ? cov / Math.sqrt(vf * vu) : Double.NEGATIVE_INFINITY;
+      cosine[j] = dot / Math.sqrt(ff * uu);
+    }
+    int[] o = order(pearson, true);
+    List<double[]> rows = new ArrayList<>();
+    for (int r = 0; r < k && r < dU; r++) if (ok[o[r]]) rows.add(new double[] {o[r], pearson[o[r]], cosine[o[r]]});
+    double[][] out = new double[3][rows.size()];
+    for (int r = 0; r < rows.size(); r++) for (int c = 0; c < 3; c++) out[c][r] = rows.get(r)[c];
+    return out;
+  }
+
+  Window window(int i, int p, GenerateSettings set) {
+    int s = p / seqLen;
+    int t = p % seqLen;
+    int start = Math.max(0, t - set.windowLeft());
+    int end = Math.min(seqLen - 1, t + set.windowRight());
+    int len = end - start + 1;
+    int[] tokens = new int[len];
+    double[] acts = new double[len];
+    Double[] loss = new Double[len];
+    int[][] topIds = new int[len][];
+    double[][] topVals = new double[len][];
+    int[][] botIds = new int[len][];
+    double[][] botVals = new double[len][];
+    for (int q = start; q <= end; q++) {
+      int at = q - start;
+      int pq = s * seqLen + q;
+      tokens[at] = ids[pq];
+      acts[at] = f[pq][i];
+      if (q == 0) {
+        loss[at] = null;
+      } else if (f[pq - 1][i] > 0) {
+        double[] change = change(i, pq - 1);
+        loss[at] = -change[ids[pq]];
+      } else {
+        loss[at] = 0.0;
+      }
+      if (f[pq][i] > 0) {
+        double[] change = change(i, pq);
+        int[] hi = order(change, true);
+        int[] lo = order(change, false);
+        topIds[at] = pick(hi, set.hoverK());
+        topVals[at] = values(change, hi, set.hoverK());
+        botIds[at] = pick(lo, set.hoverK());
+        botVals[at] = values(change, lo, set.hoverK());
+      } else {
+        topIds[at] = new int[0];
+        topVals[at] = new double[0];
+        botIds[at] = new int[0];
+        botVals[at] = new double[0];
+      }
+    }
+    return new Window(s, t, f[p][i], start, tokens, acts, loss, topIds, topVals, botIds, botVals);
+  }
+
+  /** log_softmax(logits) - log_softmax(logits after removing f_i u_i from the final residual at p). */
+  double[] change(int i, int p) {
+    double[] r = finalResid[p].clone();
+    for (int d = 0; d < r.length; d++) r[d] -= f[p][i] * u[i][d];
+    double[] clean = ReferenceGpt2.logSoftmax(logits[p]);
+    double[] ablated = ReferenceGpt2.logSoftmax(ReferenceGpt2.logitsOf(w, r));
+    double[] out = new double[clean.length];
+    for (int v = 0; v < out.length; v++) out[v] = clean[v] - ablated[v];
+    return out;
+  }
+
+  /** The seeded sampling key of feature-math's interval samples (SplitMix64 finaliser). */
+  static long hash(long seed, int feature, long pos) {
+    long z = seed * 0x9E3779B97F4A7C15L + feature * 0xBF58476D1CE4E5B9L + pos * 0x94D049BB133111EBL;
+    z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
+    z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
+    return z ^ (z >>> 31);
+  }
+
+  static double[] edges(double lo, double hi, int bins) {
+    if (lo == hi) {
+      lo -= 0.5;
+      hi += 0.5;
+    }
+    double[] e = new double[bins + 1];
+    for (int k = 0; k <= bins; k++) e[k] = lo + (hi - lo) * k / bins;
+    e[bins] = hi;
+    return e;
+  }
+
+  static long[] counts(double[] vals, double[] edges) {
+    long[] c = new long[edges.length - 1];
+    if (java.util.Arrays.stream(vals).distinct().count() == 1) {
+      c[c.length / 2] = vals.length; // one distinct value: numpy's range +-0.5 puts it in the middle bin
+      return c;
+    }
+    for (double v : vals) {
+      int k = edges.length - 2;
+      while (k > 0 && v < edges[k]) k--;
+      c[k]++;
+    }
+    return c;
+  }
+
+  /** Indices sorted by value (descending or ascending), ties by lower index. */
+  static int[] order(double[] v, boolean desc) {
+    Integer[] o = new Integer[v.length];
+    for (int k = 0; k < v.length; k++) o[k] = k;
+    java.util.Arrays.sort(o, Comparator.comparingDouble((Integer k) -> desc ? -v[k] : v[k]).thenComparingInt(k -> k));
+    int[] out = new int[v.length];
+    for (int k = 0; k < v.length; k++) out[k] = o[k];
+    return out;
+  }
+
+  static int[] pick(int[] order, int k) {
+    return java.util.Arrays.copyOf(order, Math.min(k, order.length));
+  }
+
+  static double[] values(double[] v, int[] order, int k) {
+    double[] out = new double[Math.min(k, order.length)];
+    for (int r = 0; r < out.length; r++) out[r] = v[order[r]];
+    return out;
+  }
+
+  static int[] ints(double[] a) {
+    int[] out = new int[a.length];
+    for (int r = 0; r < a.length; r++) out[r] = (int) a[r];
+    return out;
+  }
+}
