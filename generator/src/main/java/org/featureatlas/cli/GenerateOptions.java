@@ -1,0 +1,60 @@
+package org.featureatlas.cli;
+
+import java.nio.file.Path;
+import org.featureatlas.generate.GenerateRequest;
+import org.featureatlas.generate.GenerateSettings;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Option;
+
+/** The inputs and knobs of the generation stage, shared by {@code generate} and {@code build}. */
+final class GenerateOptions {
+  @Option(names = "--model", required = true, paramLabel = "DIR", description = "GPT-2 checkpoint: config.json, model.safetensors, tokenizer.json.")
+  Path model;
+
+  @Option(names = "--sae", required = true, paramLabel = "DIR", description = "SAELens SAE folder: cfg.json, sae_weights.safetensors.")
+  Path sae;
+
+  @Option(names = "--sae-b", paramLabel = "DIR", description = "Optional second SAE on the same hook (encoder B) for the correlated-features table.")
+  Path saeB;
+
+  @ArgGroup(exclusive = true, multiplicity = "1")
+  Source source;
+
+  static final class Source {
+    @Option(names = "--tokens", paramLabel = "FILE.npy", description = "Token ids, an [S, T] int32/int64/uint16 .npy array.")
+    Path tokens;
+
+    @Option(names = "--text", paramLabel = "FILE", description = "Plain text, tokenized with the model's tokenizer.json (needs --seq-len).")
+    Path text;
+  }
+
+  @Option(names = "--seq-len", paramLabel = "N", description = "Sequence length for --text.")
+  Integer seqLen;
+
+  @Option(names = "--device", defaultValue = "auto", paramLabel = "auto|cpu|gpu", description = "Where the model runs (default: ${DEFAULT-VALUE}).")
+  String device;
+
+  @Option(names = "--batch-size", defaultValue = "16", paramLabel = "N", description = "Sequences per batch (default: ${DEFAULT-VALUE}).")
+  int batchSize;
+
+  @Option(names = "--seed", defaultValue = "0", paramLabel = "N", description = "Seed of the interval sampling (default: ${DEFAULT-VALUE}).")
+  long seed;
+
+  @Option(names = "--top-k", defaultValue = "20", paramLabel = "N", description = "Top examples per feature (default: ${DEFAULT-VALUE}).")
+  int topK;
+
+  @Option(names = "--window", defaultValue = "5", paramLabel = "N", description = "Tokens shown each side of an example (default: ${DEFAULT-VALUE}).")
+  int window;
+
+  @Option(names = "--center-writing-weights", paramLabel = "true|false", arity = "1",
+      description = "Override the TransformerLens centring rule the SAE config implies.")
+  Boolean centre;
+
+  GenerateRequest request() {
+    GenerateSettings d = GenerateSettings.defaults();
+    GenerateSettings settings = new GenerateSettings(topK, window, window, d.nBins(), d.nIntervals(),
+        d.perInterval(), d.nLogits(), d.nUnits(), d.hoverK());
+    return new GenerateRequest(model, sae, saeB, source.tokens, source.text, seqLen, device, batchSize, seed,
+        centre, settings);
+  }
+}
