@@ -122,13 +122,19 @@ public final class AtlasTokenizer implements AutoCloseable {
   }
 
   /**
-   * The first position at or after {@code from} that follows a single newline between two
-   * non-space characters (where GPT-2's pre-tokenizer always splits), or the text's end.
+   * The first position at or after {@code from} where GPT-2's pre-tokenizer always splits, or the
+   * text's end: just after a single newline, or just before a single space, between two letters or
+   * digits. The pieces on either side then pre-tokenize exactly as the whole text does.
    */
   static int safeCut(String text, int from) {
-    for (int i = Math.max(from, 2); i < text.length(); i++) {
-      if (text.charAt(i - 1) == '\n' && !Character.isWhitespace(text.charAt(i - 2))
-          && !Character.isWhitespace(text.charAt(i)) && !Character.isLowSurrogate(text.charAt(i))) {
+    for (int i = Math.max(from, 2); i < text.length() - 1; i++) {
+      char c = text.charAt(i);
+      if (c == '\n' && Character.isLetterOrDigit(text.charAt(i - 1))
+          && Character.isLetterOrDigit(text.charAt(i + 1))) {
+        return i + 1;
+      }
+      if (c == ' ' && Character.isLetterOrDigit(text.charAt(i - 1))
+          && Character.isLetterOrDigit(text.charAt(i + 1))) {
         return i;
       }
     }

@@ -73,9 +73,27 @@ class AtlasTokenizerTest {
         assertEquals(unit[i % unit.length], ids[i], "token " + i);
       }
     }
-    // A cut never falls inside a run of whitespace.
-    assertEquals(5, AtlasTokenizer.safeCut("ab\n\ncd\nef", 0) - 2);
+    // A cut never falls inside a run of whitespace or next to punctuation.
+    assertEquals(7, AtlasTokenizer.safeCut("ab\n\ncd\nef", 0));
+    assertEquals(9, AtlasTokenizer.safeCut("ab  cd. e f", 0));
     assertEquals("ab\n\ncd\nef".length(), AtlasTokenizer.safeCut("ab\n\ncd\nef", 8));
+  }
+
+  @Test
+  void longSingleLineTextIsCutBeforeSpaces() throws IOException {
+    String unit = " the thé  the.";
+    Map<String, Integer> v = TinyBpe.vocab();
+    int[] unitIds = {v.get("Ġthe"), v.get("Ġ"), v.get("t"), v.get("h"), v.get("Ã©"), v.get("Ġ"), v.get("Ġthe"),
+        '.'};
+    int reps = AtlasTokenizer.PIECE_CHARS / unit.length() * 3;
+    try (AtlasTokenizer tok = AtlasTokenizer.load(TinyBpe.write(dir.resolve("tokenizer.json")))) {
+      assertArrayEquals(unitIds, tok.encode(unit));
+      int[] ids = tok.encode(unit.repeat(reps));
+      assertEquals(unitIds.length * reps, ids.length);
+      for (int i = 0; i < ids.length; i++) {
+        assertEquals(unitIds[i % unitIds.length], ids[i], "token " + i);
+      }
+    }
   }
 
   @Test
