@@ -72,8 +72,7 @@ public final class AtlasTokenizer implements AutoCloseable {
     }
     Check.file(size > 0, file, "empty vocab");
     String[] display = new String[size];
-    for (Iterator<Map.Entry<String, JsonNode>> it = vocab.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : vocab.properties()) {
       int id = e.getValue().asInt();
       Check.file(id >= 0, file, "negative id in vocab: " + e.getKey());
       display[id] = byteLevel ? ByteLevel.decode(e.getKey()) : e.getKey();

@@ -83,6 +83,7 @@ class SaeEncoderTest {
       assertEquals(new Shape(N, D_SAE), f.getShape());
       assertEquals(DataType.FLOAT32, f.getDataType());
       assertTrue(f.getManager() == batch);
+      assertEquals(2, batch.getManagedArrays().size(), "only x and f remain");
       float[] got = f.toFloatArray();
       int active = 0;
       int zero = 0;
