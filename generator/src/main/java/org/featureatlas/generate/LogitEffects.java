@@ -3,6 +3,7 @@ package org.featureatlas.generate;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.List;
 import org.featureatlas.data.Histogram;
@@ -53,30 +54,24 @@ final class LogitEffects implements AutoCloseable {
     NDArray wU = unembed.mul(model.param("ln_f.weight")).transpose(); // [dModel, vocab]
     NDArray bias = unembed.matMul(model.param("ln_f.bias")); // [vocab]
     int dSae = (int) u.getShape().get(0);
+    long vocab = wU.getShape().get(1);
     List<Logits> logits = new ArrayList<>(dSae);
-    List<NDArray> vParts = new ArrayList<>();
+    NDArray vCentred = m.zeros(new Shape(dSae, vocab)); // [dSae, vocab]
     for (int from = 0; from < dSae; from += CHUNK) {
       int to = Math.min(dSae, from + CHUNK);
+      NDIndex rows = new NDIndex(from + ":" + to);
       try (NDManager chunk = m.newSubManager()) {
-        NDArray v = u.get(new NDIndex(from + ":" + to)).matMul(wU); // [chunk, vocab]
-        v.attach(chunk);
+        NDArray uc = u.get(chunk, rows); // [chunk, dModel]
+        NDArray v = uc.matMul(wU); // [chunk, vocab]
         float[] host = v.toFloatArray();
-        int vocab = (int) v.getShape().get(1);
         for (int r = 0; r < to - from; r++) {
-          logits.add(tables(host, r * vocab, vocab, nLogits, nBins));
+          logits.add(tables(host, r * (int) vocab, (int) vocab, nLogits, nBins));
         }
+        vCentred.set(rows, uCentred.get(chunk, rows).matMul(wU)); // [chunk, vocab]
       }
-      NDArray vc = uCentred.get(new NDIndex(from + ":" + to)).matMul(wU); // [chunk, vocab]
-      vParts.add(vc);
       tick.run();
     }
-    NDArray vCentred = vParts.size() == 1 ? vParts.get(0) : concat(vParts); // [dSae, vocab]
     return new LogitEffects(m, uCentred, vCentred, bias, logits);
-  }
-
-  private static NDArray concat(List<NDArray> parts) {
-    ai.djl.ndarray.NDList list = new ai.djl.ndarray.NDList(parts);
-    return ai.djl.ndarray.NDArrays.concat(list, 0);
   }
 
   /** Top/bottom tables and histogram of one feature's logit effect, centred over the vocabulary. */
