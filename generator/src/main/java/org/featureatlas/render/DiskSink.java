@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import org.featureatlas.check.AtlasException;
 import org.featureatlas.fs.AtomicDirectory;
 
@@ -18,8 +19,15 @@ public final class DiskSink implements SiteSink, AutoCloseable {
     this.dir = dir;
   }
 
+  /** Starts a site that will replace {@code target}; the site's directories are world-readable (0755). */
   public static DiskSink open(Path target) {
-    return new DiskSink(AtomicDirectory.create(target));
+    AtomicDirectory dir = AtomicDirectory.create(target);
+    try {
+      Files.setPosixFilePermissions(dir.path(), PosixFilePermissions.fromString("rwxr-xr-x"));
+    } catch (UnsupportedOperationException | IOException e) {
+      // not a POSIX file system: keep the default permissions
+    }
+    return new DiskSink(dir);
   }
 
   @Override

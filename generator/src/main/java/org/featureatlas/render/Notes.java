@@ -106,11 +106,14 @@ public final class Notes {
   /** The note's source text with whitespace collapsed, for search (empty without a note). */
   public String searchText(int index) {
     String md = features.get(index);
-    return md == null ? "" : md.strip().replaceAll("\\s+", " ");
+    return md == null ? "" : TokenText.visibleInText(md).strip().replaceAll("\\s+", " ");
   }
 
-  /** Markdown to HTML; raw HTML in the source comes out escaped. */
+  /**
+   * Markdown to HTML; raw HTML in the source comes out escaped, and invisible or direction-changing
+   * code points are shown as ⟨U+XXXX⟩ (see {@link TokenText#visibleInText}).
+   */
   public static String html(String markdown) {
-    return RENDERER.render(PARSER.parse(markdown));
+    return RENDERER.render(PARSER.parse(TokenText.visibleInText(markdown)));
   }
 }

@@ -48,6 +48,22 @@ public final class TokenText {
     return out.toString();
   }
 
+  /**
+   * Running text (notes): like {@link #visible} but line breaks and tabs stay as they are, so Markdown
+   * still parses; bidi controls, U+2028/U+2029 and other invisible code points become ⟨U+XXXX⟩.
+   */
+  public static String visibleInText(String raw) {
+    StringBuilder out = new StringBuilder(raw.length() + 4);
+    raw.codePoints().forEach(cp -> {
+      if (cp != '\n' && cp != '\r' && cp != '\t' && invisible(cp)) {
+        out.append(String.format(java.util.Locale.ROOT, "\u27E8U+%04X\u27E9", cp));
+      } else {
+        out.appendCodePoint(cp);
+      }
+    });
+    return out.toString();
+  }
+
   static boolean invisible(int cp) {
     return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F)
         || cp == 0x00AD

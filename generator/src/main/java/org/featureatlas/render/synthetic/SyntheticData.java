@@ -134,9 +134,7 @@ public final class SyntheticData {
     SplittableRandom r = new SplittableRandom(spec.seed() * 0x632BE59BD9B4E019L + index);
     boolean dead = r.nextInt(25) == 0;
     if (dead) {
-      return new FeatureRecord(index, 0.0, 0.0, 0.0, Histogram.empty(),
-          new Logits(List.of(), List.of(), Histogram.empty()), List.of(), List.of(), spec.withB() ? List.of() : null,
-          List.of(), List.of());
+      return dead(index, spec.withB());
     }
     double density = Math.pow(10, -5 + 4 * r.nextDouble());
     double maxAct = 1 + 19 * r.nextDouble();
@@ -168,6 +166,13 @@ public final class SyntheticData {
         units(r, D_MLP, true), units(r, D_MLP, false),
         spec.withB() ? units(r, spec.dSae(), false) : null,
         top, intervals);
+  }
+
+  /** A dead feature's record: density 0, empty lists. */
+  public static FeatureRecord dead(int index, boolean withB) {
+    return new FeatureRecord(index, 0.0, 0.0, 0.0, Histogram.empty(),
+        new Logits(List.of(), List.of(), Histogram.empty()), List.of(), List.of(), withB ? List.of() : null,
+        List.of(), List.of());
   }
 
   private static Example example(SplittableRandom r, SyntheticSpec spec, double act, double maxAct, int favourite,
