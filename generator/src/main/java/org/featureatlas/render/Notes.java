@@ -2,6 +2,7 @@ package org.featureatlas.render;
 
 import com.vladsch.flexmark.html.HtmlRenderer;
 import com.vladsch.flexmark.parser.Parser;
+import com.vladsch.flexmark.util.ast.TextCollectingVisitor;
 import com.vladsch.flexmark.util.data.MutableDataSet;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
@@ -103,10 +104,14 @@ public final class Notes {
     return front == null ? null : html(front);
   }
 
-  /** The note's source text with whitespace collapsed, for search (empty without a note). */
+  /** The note's plain text (Markdown syntax removed) with whitespace collapsed, for search; empty without a note. */
   public String searchText(int index) {
     String md = features.get(index);
-    return md == null ? "" : TokenText.visibleInText(md).strip().replaceAll("\\s+", " ");
+    if (md == null) {
+      return "";
+    }
+    String text = new TextCollectingVisitor().collectAndGetText(PARSER.parse(TokenText.visibleInText(md)));
+    return text.strip().replaceAll("\\s+", " ");
   }
 
   /**

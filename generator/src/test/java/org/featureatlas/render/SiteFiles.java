@@ -69,4 +69,22 @@ final class SiteFiles {
     }
     return String.join("/", parts);
   }
+
+  /** An independent statement of the display rule, enough for the fixture's strings. */
+  static String visibleReference(String raw) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < raw.length(); i++) {
+      char c = raw.charAt(i);
+      if (c == '\n') {
+        b.append('↵');
+      } else if (c == '\t') {
+        b.append('⇥');
+      } else if (c < 0x20 || c == '\u2028' || c == '\u2029' || c == '\u202E' || c == '\u200F') {
+        b.append(String.format("⟨U+%04X⟩", (int) c));
+      } else {
+        b.append(c);
+      }
+    }
+    return b.length() == 0 ? "∅" : b.toString();
+  }
 }

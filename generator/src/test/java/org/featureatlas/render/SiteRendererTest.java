@@ -120,7 +120,7 @@ class SiteRendererTest {
       List<String> expected = new ArrayList<>();
       for (Example e : order) {
         for (int t : e.tokens()) {
-          expected.add(visibleReference(vocab.get(t)));
+          expected.add(SiteFiles.visibleReference(vocab.get(t)));
         }
       }
       assertEquals(expected, shown, "tokens of feature " + f.index());
@@ -166,24 +166,6 @@ class SiteRendererTest {
         assertEquals(entries, x.get(4).size());
       }
     }
-  }
-
-  /** An independent statement of the display rule for the strings in the fixture. */
-  private static String visibleReference(String raw) {
-    StringBuilder b = new StringBuilder();
-    for (int i = 0; i < raw.length(); i++) {
-      char c = raw.charAt(i);
-      if (c == '\n') {
-        b.append('↵');
-      } else if (c == '\t') {
-        b.append('⇥');
-      } else if (c < 0x20 || c == '\u2028' || c == '\u2029' || c == '\u202E' || c == '\u200F') {
-        b.append(String.format("⟨U+%04X⟩", (int) c));
-      } else {
-        b.append(c);
-      }
-    }
-    return b.length() == 0 ? "∅" : b.toString();
   }
 
   private static void assertClose(double expected, double actual, String what) {
