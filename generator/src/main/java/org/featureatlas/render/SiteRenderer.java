@@ -92,6 +92,13 @@ public final class SiteRenderer {
       throw failure.get();
     }
 
+    writeSiteWide(site, summaries, text, notes, templates, sink);
+    StaticAssets.copy(opts.staticDir(), sink);
+  }
+
+  /** Everything but the feature pages and static assets: index pages, search data and page, 404, .nojekyll. */
+  static void writeSiteWide(SiteInfo site, FeatureSummary[] summaries, TokenText text, Notes notes, Templates templates,
+      SiteSink sink) {
     for (int p = 1; p <= IndexPages.pageCount(summaries.length); p++) {
       sink.put(IndexPages.path(p), templates.render(Templates.INDEX, IndexPages.context(p, site, summaries, text, notes)));
     }
@@ -102,10 +109,8 @@ public final class SiteRenderer {
       sink.put("search/" + s + ".js", SearchIndex.script(s, json));
     }
     sink.put("search.html", templates.render(Templates.SEARCH, simple("", site, "Search")));
-    Map<String, Object> notFound = simple(base, site, "Page not found");
-    sink.put("404.html", templates.render(Templates.NOT_FOUND, notFound));
+    sink.put("404.html", templates.render(Templates.NOT_FOUND, simple(site.baseUrl(), site, "Page not found")));
     sink.put(".nojekyll", new byte[0]);
-    StaticAssets.copy(opts.staticDir(), sink);
   }
 
   private static void renderFeature(FeatureRecord record, FeaturePage pages, Templates templates, Notes notes,
