@@ -68,6 +68,7 @@ public final class SiteRenderer {
         if (failure.get() != null) {
           throw failure.get();
         }
+        RecordCheck.check(record, opts.dataDir());
         summaries[record.index()] = FeatureSummary.of(record);
         inFlight.acquireUninterruptibly();
         pool.execute(() -> {
