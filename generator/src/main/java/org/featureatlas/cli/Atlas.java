@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
         // Each stage registers its command here, one line each.
         GenerateCommand.class,
         MergeCommand.class,
+        RenderCommand.class,
     })
 public final class Atlas implements Runnable {
   @CommandLine.Spec

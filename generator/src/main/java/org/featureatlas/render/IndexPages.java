@@ -1,0 +1,93 @@
+package org.featureatlas.render;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.featureatlas.render.view.FeatureRow;
+import org.featureatlas.render.view.HistogramView;
+import org.featureatlas.render.view.PageLink;
+
+/**
+ * The index: every feature in a table, {@value #ROWS_PER_PAGE} rows per page in index order
+ * ({@code index.html} is page 1 and also the front page; page n ≥ 2 is {@code pages/n.html}).
+ * static/table.js re-sorts and re-paginates the whole table from the search shards.
+ * The front page also holds the front note, the overview histogram of log10 density over the alive
+ * features, and the dead features (density 0), counted and listed in index order.
+ */
+final class IndexPages {
+  static final int ROWS_PER_PAGE = 500;
+  static final int SHOWN_TOKENS = 3;
+
+  private IndexPages() {}
+
+  static int pageCount(int dSae) {
+    return Math.max(1, (dSae + ROWS_PER_PAGE - 1) / ROWS_PER_PAGE);
+  }
+
+  static String path(int page) {
+    return page == 1 ? "index.html" : "pages/" + page + ".html";
+  }
+
+  static Map<String, Object> context(int page, SiteInfo site, FeatureSummary[] all, TokenText text, Notes notes) {
+    String root = page == 1 ? "" : "../";
+    Map<String, Object> c = new LinkedHashMap<>();
+    c.put("root", root);
+    c.put("site", site);
+    c.put("title", page == 1 ? "Feature atlas" : "Features, page " + page);
+    c.put("front", page == 1);
+    c.put("page", page);
+    int pages = pageCount(all.length);
+    c.put("pageCount", pages);
+    List<PageLink> links = new ArrayList<>();
+    for (int p = 1; p <= pages; p++) {
+      links.add(new PageLink(Integer.toString(p), root + path(p), p == page));
+    }
+    c.put("pages", links);
+    c.put("prevPage", page > 1 ? root + path(page - 1) : null);
+    c.put("nextPage", page < pages ? root + path(page + 1) : null);
+    List<FeatureRow> rows = new ArrayList<>();
+    int start = (page - 1) * ROWS_PER_PAGE;
+    for (int i = start; i < Math.min(all.length, start + ROWS_PER_PAGE); i++) {
+      rows.add(row(all[i], text));
+    }
+    c.put("rows", rows);
+    c.put("firstRow", start);
+    List<Integer> dead = new ArrayList<>();
+    List<Double> logDensity = new ArrayList<>();
+    for (FeatureSummary f : all) {
+      if (f.dead()) {
+        dead.add(f.index());
+      } else {
+        logDensity.add(Math.log10(f.density()));
+      }
+    }
+    c.put("featureCount", all.length);
+    c.put("deadCount", dead.size());
+    c.put("aliveCount", all.length - dead.size());
+    if (page == 1) {
+      c.put("dead", dead);
+      c.put("note", notes.frontHtml());
+      double[] values = logDensity.stream().mapToDouble(Double::doubleValue).toArray();
+      HistogramView overview = Histograms.of(Histograms.binned(values, 40),
+          "Histogram of log10 activation density over the " + values.length + " alive features", false);
+      c.put("overview", overview);
+    } else {
+      c.put("dead", List.of());
+      c.put("note", null);
+      c.put("overview", null);
+    }
+    return c;
+  }
+
+  static FeatureRow row(FeatureSummary f, TokenText text) {
+    return new FeatureRow(f.index(), Num.percent(f.density()), Num.sig(f.maxAct(), 3),
+        join(f.actTokens(), text), join(f.topLogits(), text), f.dead());
+  }
+
+  private static String join(int[] ids, TokenText text) {
+    return java.util.Arrays.stream(ids).limit(SHOWN_TOKENS).mapToObj(text::show)
+        .map(s -> "\u201C" + s + "\u201D").collect(Collectors.joining(" "));
+  }
+}

@@ -1,0 +1,154 @@
+package org.featureatlas.render;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import me.tongfei.progressbar.ProgressBar;
+import org.featureatlas.check.AtlasException;
+import org.featureatlas.check.Check;
+import org.featureatlas.data.DataDir;
+import org.featureatlas.data.FeatureRecord;
+import org.featureatlas.data.Identity;
+import org.featureatlas.data.Manifest;
+import org.featureatlas.progress.Progress;
+
+/**
+ * The templating stage: load (manifest, vocab, notes, templates), build every page, write through one
+ * {@link SiteSink}. Feature records stream from the data directory; feature pages render on a pool of
+ * threads while only a small summary of each feature is kept for the index and search. Every page
+ * depends only on its inputs, and every list is built from a sorted sequence, so the output is
+ * byte-identical from run to run whatever the thread count.
+ *
+ * <p>Site layout: {@code index.html}, {@code pages/N.html}, {@code features/N.html},
+ * {@code search.html}, {@code search.json}, {@code search/N.json}, {@code search/N.js},
+ * {@code 404.html}, {@code .nojekyll}, {@code static/*}.
+ */
+public final class SiteRenderer {
+  private SiteRenderer() {}
+
+  /** Renders the site with one thread per processor. */
+  public static void render(RenderOptions opts, SiteSink sink) {
+    render(opts, sink, Runtime.getRuntime().availableProcessors(), false);
+  }
+
+  /**
+   * Renders the site with {@code threads} page workers; {@code progress} shows a bar on standard error.
+   */
+  public static void render(RenderOptions opts, SiteSink sink, int threads, boolean progress) {
+    Check.positive(threads, "threads");
+    Check.directory(opts.dataDir());
+    String base = opts.baseUrl();
+    Check.that(base.isEmpty() || base.matches("(https?://[^\\s\"'<>]+|/[^\\s\"'<>]*)"),
+        "--base-url must be a path starting with '/' or an http(s) URL, got: " + base);
+    Manifest manifest = DataDir.readManifest(opts.dataDir());
+    TokenText text = new TokenText(DataDir.readVocab(opts.dataDir()));
+    Notes notes = Notes.load(opts.notesDir(), manifest.dSae());
+    Templates templates = new Templates(opts.templatesDir());
+    Check.directory(opts.staticDir());
+    SiteInfo site = new SiteInfo(name(manifest.model()), name(manifest.sae()), name(manifest.saeB()),
+        name(manifest.dataset()), manifest.hook() == null ? "" : manifest.hook(), manifest.dSae(),
+        SearchIndex.shardCount(manifest.dSae()), base);
+
+    FeatureSummary[] summaries = new FeatureSummary[manifest.dSae()];
+    FeaturePage pages = new FeaturePage(site, text);
+    ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
+      Thread t = new Thread(r, "atlas-render");
+      t.setDaemon(true);
+      return t;
+    });
+    Semaphore inFlight = new Semaphore(threads * 4);
+    AtomicReference<RuntimeException> failure = new AtomicReference<>();
+    try (ProgressBar bar = progress ? Progress.bar("render", manifest.dSae(), "pages") : null) {
+      DataDir.forEachFeature(opts.dataDir(), manifest, record -> {
+        if (failure.get() != null) {
+          throw failure.get();
+        }
+        RecordCheck.check(record, opts.dataDir());
+        summaries[record.index()] = FeatureSummary.of(record);
+        inFlight.acquireUninterruptibly();
+        pool.execute(() -> {
+          try {
+            renderFeature(record, pages, templates, notes, sink);
+            if (bar != null) {
+              bar.step();
+            }
+          } catch (RuntimeException e) {
+            failure.compareAndSet(null, e);
+          } finally {
+            inFlight.release();
+          }
+        });
+      });
+      pool.shutdown();
+      awaitQuietly(pool);
+    } finally {
+      pool.shutdownNow();
+    }
+    if (failure.get() != null) {
+      throw failure.get();
+    }
+
+    writeSiteWide(site, summaries, text, notes, templates, sink);
+    StaticAssets.copy(opts.staticDir(), sink);
+  }
+
+  /** Everything but the feature pages and static assets: index pages, search data and page, 404, .nojekyll. */
+  static void writeSiteWide(SiteInfo site, FeatureSummary[] summaries, TokenText text, Notes notes, Templates templates,
+      SiteSink sink) {
+    for (int p = 1; p <= IndexPages.pageCount(summaries.length); p++) {
+      sink.put(IndexPages.path(p), templates.render(Templates.INDEX, IndexPages.context(p, site, summaries, text, notes)));
+    }
+    sink.put("search.json", SearchIndex.manifest(summaries.length));
+    for (int s = 0; s < SearchIndex.shardCount(summaries.length); s++) {
+      String json = SearchIndex.shard(s, summaries, text, notes);
+      sink.put("search/" + s + ".json", json);
+      sink.put("search/" + s + ".js", SearchIndex.script(s, json));
+    }
+    sink.put("search.html", templates.render(Templates.SEARCH, simple("", site, "Search")));
+    sink.put("404.html", templates.render(Templates.NOT_FOUND, simple(site.baseUrl(), site, "Page not found")));
+    sink.put(".nojekyll", new byte[0]);
+  }
+
+  private static void renderFeature(FeatureRecord record, FeaturePage pages, Templates templates, Notes notes,
+      SiteSink sink) {
+    String html = templates.render(Templates.FEATURE, pages.context(record, notes.featureHtml(record.index())));
+    sink.put(featurePath(record.index()), html);
+  }
+
+  /** The site path of feature {@code index}'s page. */
+  public static String featurePath(int index) {
+    return "features/" + index + ".html";
+  }
+
+  private static Map<String, Object> simple(String root, SiteInfo site, String title) {
+    Map<String, Object> c = new LinkedHashMap<>();
+    c.put("root", root);
+    c.put("site", site);
+    c.put("title", title);
+    return c;
+  }
+
+  private static String name(Identity id) {
+    return id == null || id.name() == null ? "" : id.name();
+  }
+
+  private static void awaitQuietly(ExecutorService pool) {
+    try {
+      while (!pool.awaitTermination(1, TimeUnit.SECONDS)) {
+        // keep waiting: pages are still rendering
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AtlasException("rendering interrupted", e);
+    }
+  }
+
+  static List<String> templateNames() {
+    return List.of(Templates.FEATURE, Templates.INDEX, Templates.SEARCH, Templates.NOT_FOUND);
+  }
+}

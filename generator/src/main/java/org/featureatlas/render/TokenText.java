@@ -1,0 +1,80 @@
+package org.featureatlas.render;
+
+import java.util.List;
+
+/**
+ * How a vocabulary display string is shown: spaces stay (the CSS keeps them), a newline becomes
+ * "↵", a tab "⇥", and every other invisible or direction-changing code point (C0/C1 controls, the
+ * bidi marks, embeddings, overrides and isolates, U+2028/U+2029, zero-width characters, BOM) becomes
+ * a visible {@code ⟨U+XXXX⟩}, so a token can never reorder or hide the text around it. HTML escaping
+ * is the template engine's job, not this class's.
+ */
+public final class TokenText {
+  private final List<String> vocab;
+
+  public TokenText(List<String> vocab) {
+    this.vocab = List.copyOf(vocab);
+  }
+
+  public int size() {
+    return vocab.size();
+  }
+
+  /** The shown text of token {@code id}; an id outside the vocabulary shows as "⟨id 123⟩". */
+  public String show(int id) {
+    if (id < 0 || id >= vocab.size()) {
+      return "\u27E8id " + id + "\u27E9";
+    }
+    return visible(vocab.get(id));
+  }
+
+  /** {@code raw} with newlines, tabs and invisible code points made visible. */
+  public static String visible(String raw) {
+    StringBuilder out = new StringBuilder(raw.length() + 4);
+    raw.codePoints().forEach(cp -> {
+      if (cp == '\n') {
+        out.append('\u21B5');
+      } else if (cp == '\t') {
+        out.append('\u21E5');
+      } else if (invisible(cp)) {
+        out.append(String.format(java.util.Locale.ROOT, "\u27E8U+%04X\u27E9", cp));
+      } else {
+        out.appendCodePoint(cp);
+      }
+    });
+    if (out.length() == 0) {
+      return "\u2205";
+    }
+    return out.toString();
+  }
+
+  /**
+   * Running text (notes): like {@link #visible} but line breaks and tabs stay as they are, so Markdown
+   * still parses; bidi controls, U+2028/U+2029 and other invisible code points become ⟨U+XXXX⟩.
+   */
+  public static String visibleInText(String raw) {
+    StringBuilder out = new StringBuilder(raw.length() + 4);
+    raw.codePoints().forEach(cp -> {
+      if (cp != '\n' && cp != '\r' && cp != '\t' && invisible(cp)) {
+        out.append(String.format(java.util.Locale.ROOT, "\u27E8U+%04X\u27E9", cp));
+      } else {
+        out.appendCodePoint(cp);
+      }
+    });
+    return out.toString();
+  }
+
+  static boolean invisible(int cp) {
+    return cp < 0x20 || (cp >= 0x7F && cp <= 0x9F)
+        || cp == 0x00AD
+        || cp == 0x061C
+        || (cp >= 0x200B && cp <= 0x200F)
+        || (cp >= 0x2028 && cp <= 0x202E)
+        || (cp >= 0x2060 && cp <= 0x2069)
+        || cp == 0xFEFF
+        || (cp >= 0xFDD0 && cp <= 0xFDEF)
+        || (cp & 0xFFFE) == 0xFFFE
+        || (cp >= 0xFFF9 && cp <= 0xFFFB)
+        || Character.getType(cp) == Character.SURROGATE;
+  }
+}

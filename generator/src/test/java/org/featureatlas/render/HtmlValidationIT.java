@@ -1,0 +1,79 @@
+package org.featureatlas.render;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayInputStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SortedMap;
+import nu.validator.client.EmbeddedValidator;
+import org.featureatlas.render.synthetic.SyntheticSpec;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Every kind of page passes the Nu Html Checker (nu.validator, run embedded, offline) with no errors:
+ * feature pages (alive, dead, with a hostile note), the front page, a later table page, the search
+ * page and the 404 page (with and without a base URL).
+ */
+class HtmlValidationIT {
+  static EmbeddedValidator validator;
+
+  @BeforeAll
+  static void setUp() {
+    validator = new EmbeddedValidator();
+    validator.setOutputFormat(EmbeddedValidator.OutputFormat.JSON);
+    validator.setNoLangDetect(true);
+    validator.setLoadEntities(false);
+  }
+
+  private static List<String> errors(String name, byte[] html) throws Exception {
+    String out = validator.validate(new ByteArrayInputStream(html));
+    JsonNode messages = new ObjectMapper().readTree(out).get("messages");
+    List<String> errors = new ArrayList<>();
+    for (JsonNode m : messages) {
+      if (!"info".equals(m.path("type").asText())) {
+        errors.add(name + ":" + m.path("lastLine").asText() + ": " + m.path("type").asText() + ": "
+            + m.path("message").asText() + " [" + m.path("extract").asText() + "]");
+      }
+    }
+    return errors;
+  }
+
+  @Test
+  void everyPageOfTheTinyFixtureIsValid() throws Exception {
+    SortedMap<String, byte[]> site = SiteFiles.render(RenderOptions.defaults(Fixtures.tiny()), 2);
+    SortedMap<String, byte[]> based = SiteFiles.render(RenderOptions.defaults(Fixtures.tiny()).withBaseUrl("/repo/"), 2);
+    List<String> errors = new ArrayList<>();
+    int pages = 0;
+    for (var e : site.entrySet()) {
+      if (e.getKey().endsWith(".html")) {
+        errors.addAll(errors(e.getKey(), e.getValue()));
+        pages++;
+      }
+    }
+    errors.addAll(errors("404.html (base /repo/)", based.get("404.html")));
+    assertTrue(pages >= 10, "validated " + pages + " pages");
+    assertEquals(List.of(), errors);
+  }
+
+  @Test
+  void laterTablePagesAreValid(@TempDir Path tmp) throws Exception {
+    Path data = Fixtures.synthetic(tmp.resolve("data"), new SyntheticSpec(IndexPages.ROWS_PER_PAGE + 3, 200, 11, false, true));
+    SortedMap<String, byte[]> site = SiteFiles.render(RenderOptions.defaults(data), 2);
+    assertEquals(List.of(), errors("pages/2.html", site.get("pages/2.html")));
+    assertEquals(List.of(), errors("features/0.html (no encoder B)", site.get("features/0.html")));
+  }
+
+  @Test
+  void theCheckerReportsErrorsInABrokenPage() throws Exception {
+    byte[] broken = "<!DOCTYPE html><html lang=en><head><title>x</title></head><body><div><span></div></body></html>"
+        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    assertTrue(!errors("broken", broken).isEmpty(), "the validator must catch a misnested page");
+  }
+}

@@ -1,0 +1,93 @@
+package org.featureatlas.render;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.featureatlas.cli.Atlas;
+import org.featureatlas.data.DataDir;
+import org.featureatlas.data.Example;
+import org.featureatlas.data.FeatureRecord;
+import org.featureatlas.render.synthetic.SyntheticData;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RenderCommandTest {
+  @Test
+  void rendersTheFixtureIntoTheOutputDirectory(@TempDir Path tmp) throws Exception {
+    Path out = tmp.resolve("site");
+    int code = run("render", "--data", Fixtures.tiny().toString(), "--out", out.toString(), "--threads", "2",
+        "--base-url", "/repo/");
+    assertEquals(0, code);
+    assertTrue(Files.isRegularFile(out.resolve("index.html")));
+    assertTrue(Files.isRegularFile(out.resolve("features/6.html")));
+    assertTrue(Files.isRegularFile(out.resolve(".nojekyll")));
+    assertTrue(Files.readString(out.resolve("404.html")).contains("href=\"/repo/index.html\""));
+  }
+
+  @Test
+  void aMissingDataDirectoryIsAOneLineError(@TempDir Path tmp) {
+    Captured c = capture(() -> run("render", "--data", tmp.resolve("nope").toString(), "--out", tmp.resolve("s").toString()));
+    assertEquals(2, c.code);
+    assertTrue(c.err.startsWith("atlas: error: ") && c.err.contains("nope") && c.err.strip().lines().count() == 1, c.err);
+  }
+
+  @Test
+  void aMalformedRecordNamesTheFeature(@TempDir Path tmp) {
+    Path data = tmp.resolve("data");
+    List<FeatureRecord> records = new ArrayList<>();
+    for (int i = 0; i < Fixtures.TINY.dSae(); i++) {
+      FeatureRecord f = SyntheticData.feature(Fixtures.TINY, i);
+      if (i == 2) {
+        Example e = f.topExamples().get(0);
+        Example broken = new Example(e.seq(), e.pos(), e.act(), e.start(), e.tokens(), e.acts().subList(0, 3),
+            e.lossEffect(), e.topLogprob(), e.bottomLogprob());
+        List<Example> top = new ArrayList<>(f.topExamples());
+        top.set(0, broken);
+        f = new FeatureRecord(f.index(), f.density(), f.maxAct(), f.meanAct(), f.actHistogram(), f.logits(),
+            f.neuronAlignment(), f.correlatedNeurons(), f.correlatedFeaturesB(), top, f.intervals());
+      }
+      records.add(f);
+    }
+    DataDir.write(data, SyntheticData.manifest(Fixtures.TINY), SyntheticData.vocab(Fixtures.TINY), records.iterator());
+    Captured c = capture(() -> run("render", "--data", data.toString(), "--out", tmp.resolve("s").toString()));
+    assertEquals(2, c.code);
+    assertTrue(c.err.contains("feature 2, top example 0 has"), c.err);
+    assertTrue(!Files.exists(tmp.resolve("s")), "no partial site");
+  }
+
+  @Test
+  void helpDescribesTheOptions() {
+    Captured c = capture(() -> run("render", "--help"));
+    assertEquals(0, c.code);
+    assertTrue(c.out.contains("--data") && c.out.contains("--base-url") && c.out.contains("--notes"), c.out);
+  }
+
+  private static int run(String... args) {
+    return Atlas.execute(args);
+  }
+
+  private record Captured(int code, String out, String err) {}
+
+  private static Captured capture(java.util.function.IntSupplier body) {
+    PrintStream oldOut = System.out;
+    PrintStream oldErr = System.err;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    try {
+      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+      int code = body.getAsInt();
+      return new Captured(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(oldOut);
+      System.setErr(oldErr);
+    }
+  }
+}

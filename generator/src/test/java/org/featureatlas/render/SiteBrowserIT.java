@@ -1,0 +1,236 @@
+package org.featureatlas.render;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.featureatlas.data.DataDir;
+import org.featureatlas.data.Example;
+import org.featureatlas.data.FeatureRecord;
+import org.featureatlas.data.Interval;
+import org.featureatlas.fs.AtomicDirectory;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The tiny fixture's site (hostile token strings and notes) in headless Chromium, served over HTTP from
+ * 127.0.0.1 and opened from file://. After every test: no JavaScript dialog is open and the console
+ * holds no errors.
+ */
+class SiteBrowserIT {
+  static Path work;
+  static Path siteDir;
+  static StaticServer server;
+  static Browser browser;
+  static List<FeatureRecord> records;
+  static List<String> vocab;
+
+  @BeforeAll
+  static void start() throws Exception {
+    work = Files.createTempDirectory("atlas-browser-it");
+    siteDir = work.resolve("site");
+    try (DiskSink sink = DiskSink.open(siteDir)) {
+      SiteRenderer.render(RenderOptions.defaults(Fixtures.tiny()), sink, 2, false);
+      sink.commit();
+    }
+    records = DataDir.readFeatures(Fixtures.tiny(), DataDir.readManifest(Fixtures.tiny()));
+    vocab = DataDir.readVocab(Fixtures.tiny());
+    server = new StaticServer(siteDir);
+    browser = new Browser();
+  }
+
+  @AfterAll
+  static void stop() {
+    if (browser != null) {
+      browser.close();
+    }
+    if (server != null) {
+      server.close();
+    }
+    AtomicDirectory.deleteTree(work);
+  }
+
+  @AfterEach
+  void noDialogAndNoConsoleErrors() throws InterruptedException {
+    Thread.sleep(200);
+    assertFalse(browser.dialogOpen(), "a JavaScript dialog opened");
+    assertEquals(List.of(), browser.consoleErrors(), "console errors");
+  }
+
+  private static void open(String url) {
+    browser.driver.get(url);
+    new WebDriverWait(browser.driver, Duration.ofSeconds(20))
+        .until(d -> "complete".equals(browser.js("return document.readyState")));
+  }
+
+  private static String fileUrl(String path) {
+    return siteDir.resolve(path).toUri().toString();
+  }
+
+  @Test
+  void featurePageShowsEveryPanel() {
+    open(server.url() + "features/1.html");
+    for (String id : List.of("neuron-alignment", "correlated-neurons", "correlated-features-b", "density",
+        "act-histogram", "bottom-logits", "top-logits", "logit-histogram", "top", "interval-0", "interval-9")) {
+      WebElement panel = browser.driver.findElement(By.id(id));
+      assertTrue(panel.isDisplayed(), id + " is visible");
+      assertTrue(panel.getSize().getHeight() > 10 && panel.getSize().getWidth() > 50, id + " has a size");
+    }
+    FeatureRecord f = records.get(1);
+    assertEquals(f.logits().top().size(), browser.driver.findElements(By.cssSelector("#top-logits tbody tr")).size());
+    assertEquals(3, browser.driver.findElements(By.cssSelector("#neuron-alignment tbody tr")).size());
+    assertTrue(browser.driver.findElement(By.cssSelector("#act-histogram svg path")).isDisplayed());
+    int examples = f.topExamples().size() + f.intervals().stream().mapToInt(v -> v.examples().size()).sum();
+    assertEquals(examples, browser.driver.findElements(By.cssSelector(".ex")).size());
+    assertEquals(f.topExamples().size(), browser.driver.findElements(By.cssSelector("#top .ex")).size());
+    String shaded = (String) browser.js(
+        "return getComputedStyle(document.querySelector('.ex i.a10')).backgroundColor");
+    assertNotEquals("rgba(0, 0, 0, 0)", shaded, "the top token is shaded");
+  }
+
+  @Test
+  void tooltipAppearsOnHover() {
+    open(server.url() + "features/1.html");
+    WebElement tip = browser.driver.findElement(By.id("tip"));
+    assertFalse(tip.isDisplayed());
+    WebElement token = browser.driver.findElement(By.cssSelector("#top .ex i.c"));
+    new Actions(browser.driver).moveToElement(token).perform();
+    new WebDriverWait(browser.driver, Duration.ofSeconds(5)).until(d -> tip.isDisplayed());
+    FeatureRecord f = records.get(1);
+    Example e = f.topExamples().get(0);
+    String text = tip.getText();
+    assertTrue(text.contains("activation"), text);
+    assertTrue(text.contains("loss effect"), text);
+    assertTrue(text.contains("position " + e.pos()), text);
+    assertTrue(text.contains("Largest log-prob increases") && text.contains("Largest log-prob decreases"), text);
+    String top = (String) browser.js("return document.querySelector('#tip td.tok').textContent");
+    assertEquals(SiteFiles.visibleReference(vocab.get(e.topLogprob().get(e.pos() - e.start()).get(0).token())), top);
+    new Actions(browser.driver).moveToElement(browser.driver.findElement(By.tagName("h1"))).perform();
+    new WebDriverWait(browser.driver, Duration.ofSeconds(5)).until(d -> !tip.isDisplayed());
+  }
+
+  @Test
+  void tooltipAppearsOnKeyboardFocus() {
+    open(server.url() + "features/1.html");
+    WebElement tip = browser.driver.findElement(By.id("tip"));
+    List<WebElement> tokens = browser.driver.findElements(By.cssSelector("#top .ex i"));
+    assertEquals("0", tokens.get(0).getAttribute("tabindex"), "tokens are in the tab order");
+    browser.js("arguments[0].focus()", tokens.get(0));
+    new WebDriverWait(browser.driver, Duration.ofSeconds(5)).until(d -> tip.isDisplayed());
+    new Actions(browser.driver).sendKeys(Keys.TAB).perform();
+    assertEquals(tokens.get(1), browser.driver.switchTo().activeElement(), "Tab moves to the next token");
+    assertTrue(tip.isDisplayed());
+    Example e = records.get(1).topExamples().get(0);
+    assertTrue(tip.getText().contains("position " + (e.start() + 1)), tip.getText());
+    assertEquals("tip", tokens.get(1).getAttribute("aria-describedby"));
+    new Actions(browser.driver).sendKeys(Keys.ESCAPE).perform();
+    assertFalse(tip.isDisplayed(), "Escape hides the tooltip");
+  }
+
+  @Test
+  void searchFindsAFeatureByTokenOverHttpAndFromFile() {
+    FeatureRecord f = records.get(4);
+    Example top = f.topExamples().get(0);
+    String token = vocab.get(top.tokens().get(top.pos() - top.start()));
+    for (String base : List.of(server.url(), siteDir.toUri().toString())) {
+      open(base + "search.html?q=" + java.net.URLEncoder.encode(token.strip(), java.nio.charset.StandardCharsets.UTF_8));
+      List<String> hrefs = results();
+      assertTrue(hrefs.stream().anyMatch(h -> h.endsWith("features/4.html")), base + ": " + token + " -> " + hrefs);
+      WebElement input = browser.driver.findElement(By.id("q"));
+      input.clear();
+      input.sendKeys("5");
+      assertEquals("features/5.html", results().get(0).replaceAll(".*/(features/)", "$1"), "search by id");
+      input.clear();
+      input.sendKeys("second note");
+      assertEquals(List.of("features/2.html"), results().stream().map(h -> h.replaceAll(".*/(features/)", "$1")).toList(),
+          "search by note text");
+    }
+  }
+
+  private static List<String> results() {
+    new WebDriverWait(browser.driver, Duration.ofSeconds(20)).until(d ->
+        browser.js("return document.getElementById('search-status').getAttribute('data-count')") != null);
+    @SuppressWarnings("unchecked")
+    List<String> hrefs = (List<String>) browser.js(
+        "return Array.from(document.querySelectorAll('#results a')).map(a => a.href)");
+    return hrefs;
+  }
+
+  @Test
+  void navigationLinksWork() {
+    for (String base : List.of(server.url(), siteDir.toUri().toString())) {
+      open(base + "features/1.html");
+      browser.driver.findElement(By.id("next")).click();
+      assertTrue(browser.driver.getCurrentUrl().endsWith("features/2.html"), browser.driver.getCurrentUrl());
+      browser.driver.findElement(By.id("prev")).click();
+      assertTrue(browser.driver.getCurrentUrl().endsWith("features/1.html"));
+      browser.driver.findElement(By.id("random")).click();
+      new WebDriverWait(browser.driver, Duration.ofSeconds(10)).until(d -> !d.getCurrentUrl().endsWith("features/1.html"));
+      assertTrue(browser.driver.getCurrentUrl().matches(".*features/[0-9]+\\.html"), browser.driver.getCurrentUrl());
+      browser.driver.findElement(By.id("up")).click();
+      assertTrue(browser.driver.getCurrentUrl().endsWith("index.html"));
+      browser.driver.findElement(By.cssSelector("#features a[href='features/6.html']")).click();
+      assertEquals("Feature 6", browser.driver.findElement(By.tagName("h1")).getText());
+      browser.driver.findElement(By.cssSelector("a.home")).click();
+      assertTrue(browser.driver.getCurrentUrl().endsWith("index.html"));
+    }
+  }
+
+  @Test
+  void indexTableSortsEveryFeature() {
+    open(server.url() + "index.html");
+    browser.driver.findElement(By.cssSelector("th[data-key='max'] button")).click();
+    new WebDriverWait(browser.driver, Duration.ofSeconds(10)).until(d ->
+        "descending".equals(d.findElement(By.cssSelector("th[data-key='max']")).getAttribute("aria-sort")));
+    @SuppressWarnings("unchecked")
+    List<String> ids = (List<String>) browser.js(
+        "return Array.from(document.querySelectorAll('#features tbody tr td:first-child')).map(t => t.textContent)");
+    List<String> expected = records.stream().sorted(Comparator.comparingDouble(FeatureRecord::maxAct).reversed()
+        .thenComparingInt(FeatureRecord::index)).map(r -> Integer.toString(r.index())).toList();
+    assertEquals(expected, ids);
+  }
+
+  @Test
+  void hostileStringsShowLiterallyAndRunNothing() throws InterruptedException {
+    for (FeatureRecord f : records) {
+      open(server.url() + "features/" + f.index() + ".html");
+      @SuppressWarnings("unchecked")
+      List<String> shown = (List<String>) browser.js(
+          "return Array.from(document.querySelectorAll('.ex i')).map(e => e.textContent)");
+      List<Example> order = new ArrayList<>(f.topExamples());
+      List<Interval> iv = new ArrayList<>(f.intervals());
+      iv.sort(Comparator.comparingDouble(Interval::hi).reversed());
+      iv.forEach(v -> order.addAll(v.examples()));
+      List<String> expected = new ArrayList<>();
+      order.forEach(e -> e.tokens().forEach(t -> expected.add(SiteFiles.visibleReference(vocab.get(t)))));
+      assertEquals(expected, shown, "feature " + f.index());
+      browser.js("document.querySelectorAll('.ex i').forEach(e => { e.focus(); e.blur(); });"
+          + "document.querySelectorAll('.ex i').forEach(e => e.dispatchEvent(new MouseEvent('mouseover', {bubbles: true})));");
+      assertEquals(0L, browser.js("return document.querySelectorAll('main img, main script:not([type]), #tip img').length"));
+      Thread.sleep(50);
+      assertFalse(browser.dialogOpen(), "feature " + f.index());
+    }
+    open(server.url() + "features/0.html");
+    String note = browser.driver.findElement(By.cssSelector("section.note p")).getText();
+    assertTrue(note.contains("<script>alert('note')</script>"), note);
+    assertTrue(note.contains("{{ 7*7 }}"), note);
+    open(server.url() + "search.html?q=script");
+    assertFalse(results().isEmpty());
+    String listed = (String) browser.js("return document.getElementById('results').textContent");
+    assertTrue(listed.contains("<script>alert('t0')</script>"), listed);
+  }
+}
