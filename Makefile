@@ -13,6 +13,22 @@ test:
 unit:
 	$(MVN) test
 
+# The demo atlas from the checkpoint committed under demo/ (see demo/README.md).
+SITE_DATA ?= build/demo-data
+site: build
+	$(ATLAS) build --model demo/model --sae demo/sae --sae-b demo/sae-b --tokens demo/tokens.npy \
+	  --data $(SITE_DATA) --site site-out
+
+preview:
+	@test -f site-out/index.html || $(MAKE) site
+	$(ATLAS) preview --site site-out --data $(SITE_DATA)
+
+# Benchmarks print figures; they are never run as tests. See docs/benchmarks.md.
+bench: build
+	ATLAS_MAIN=org.featureatlas.bench.GenerateBench $(ATLAS) --tokens 16384 --skip-bare
+	ATLAS_MAIN=org.featureatlas.bench.GenerateBench $(ATLAS) --tokens 65536
+	$(MAKE) bench-render
+
 clean:
 	rm -rf target site-out/*
 

@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
         GenerateCommand.class,
         MergeCommand.class,
         RenderCommand.class,
+        BuildCommand.class,
     })
 public final class Atlas implements Runnable {
   @CommandLine.Spec

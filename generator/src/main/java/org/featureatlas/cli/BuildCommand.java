@@ -1,0 +1,54 @@
+package org.featureatlas.cli;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import org.featureatlas.generate.Generation;
+import org.featureatlas.progress.Stages;
+import org.featureatlas.render.DiskSink;
+import org.featureatlas.render.RenderOptions;
+import org.featureatlas.render.SiteRenderer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code atlas build}: generate, then render, in one command. */
+@Command(name = "build", mixinStandardHelpOptions = true,
+    description = {"Runs `atlas generate` into the data directory, then `atlas render` into the site directory.",
+        "Both are written atomically; notes in DATA/notes (or --notes) are rendered with the site."})
+public final class BuildCommand implements Callable<Integer> {
+  @Mixin
+  GenerateOptions inputs;
+
+  @Option(names = "--data", defaultValue = "build/atlas-data", paramLabel = "DIR",
+      description = "Data directory to write (default: ${DEFAULT-VALUE}).")
+  Path data;
+
+  @Option(names = "--site", defaultValue = "site-out", paramLabel = "DIR",
+      description = "Site directory to write (default: ${DEFAULT-VALUE}).")
+  Path site;
+
+  @Option(names = "--notes", paramLabel = "DIR", description = "Notes directory (default: DATA/notes).")
+  Path notes;
+
+  @Option(names = "--base-url", defaultValue = "", paramLabel = "PATH",
+      description = "Where the site will be served, e.g. /my-repo/ on GitHub Pages; used only by 404.html.")
+  String baseUrl;
+
+  @Override
+  public Integer call() {
+    Stages stages = new Stages();
+    new Generation(stages, System.out).run(inputs.request(), data);
+    RenderOptions opts = RenderOptions.defaults(data).withBaseUrl(baseUrl);
+    if (notes != null) {
+      opts = opts.withNotesDir(notes);
+    }
+    RenderOptions o = opts;
+    try (DiskSink sink = DiskSink.open(site)) {
+      stages.run("render", () -> SiteRenderer.render(o, sink, Runtime.getRuntime().availableProcessors(), true));
+      stages.run("commit site", sink::commit);
+    }
+    System.out.println("site written to " + site.toAbsolutePath().normalize());
+    stages.print(System.out);
+    return 0;
+  }
+}
