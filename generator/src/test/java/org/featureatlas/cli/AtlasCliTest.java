@@ -48,7 +48,7 @@ class AtlasCliTest {
   @Test
   void unknownOptionIsAUsageError() {
     StringWriter err = new StringWriter();
-    int rc = Atlas.execute(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true), "generate", "--no-such-option");
+    int rc = Atlas.execute(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true), "generate", "--model", "m", "--sae", "s", "--tokens", "t.npy", "--out", "o", "--no-such-option");
     assertEquals(2, rc);
     assertTrue(err.toString().contains("--no-such-option"), err.toString());
   }
