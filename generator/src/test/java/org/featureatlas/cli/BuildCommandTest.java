@@ -1,0 +1,49 @@
+package org.featureatlas.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import org.featureatlas.data.DataDir;
+import org.featureatlas.io.Npy;
+import org.featureatlas.model.Gpt2Config;
+import org.featureatlas.model.Gpt2Weights;
+import org.featureatlas.render.SiteRenderer;
+import org.featureatlas.sae.Architecture;
+import org.featureatlas.sae.SaeConfig;
+import org.featureatlas.sae.SaeWeights;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code atlas build} leaves both a data directory and a site with a page per feature. */
+class BuildCommandTest {
+  @TempDir
+  Path dir;
+
+  @Test
+  void buildWritesDataAndSite() throws Exception {
+    Gpt2Config cfg = new Gpt2Config(1, 2, 16, 16, 40, 64, 1e-5, "gelu_new");
+    Gpt2Weights.random(cfg, 1).save(dir.resolve("model"), false);
+    SaeConfig sc = new SaeConfig(Architecture.STANDARD, 64, 24, "blocks.0.mlp.hook_post", true, 0, null, "t");
+    SaeWeights.random(sc, 2, 0.05).save(dir.resolve("sae"));
+    int[] ids = new int[6 * 16];
+    Random r = new Random(3);
+    for (int i = 0; i < ids.length; i++) ids[i] = r.nextInt(40);
+    Npy.writeInts(dir.resolve("tokens.npy"), 6, 16, ids);
+    StringWriter err = new StringWriter();
+    int rc = Atlas.execute(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true), "build",
+        "--model", dir.resolve("model").toString(), "--sae", dir.resolve("sae").toString(),
+        "--tokens", dir.resolve("tokens.npy").toString(), "--data", dir.resolve("data").toString(),
+        "--site", dir.resolve("site").toString());
+    assertEquals(0, rc, err.toString());
+    assertEquals(24, DataDir.readManifest(dir.resolve("data")).dSae());
+    assertTrue(Files.isRegularFile(dir.resolve("site/index.html")));
+    for (int i = 0; i < 24; i++) {
+      assertTrue(Files.isRegularFile(dir.resolve("site").resolve(SiteRenderer.featurePath(i))), "page of feature " + i);
+    }
+  }
+}
