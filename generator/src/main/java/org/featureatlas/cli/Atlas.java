@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
         + "with one page per SAE feature.",
     subcommands = {
         CommandLine.HelpCommand.class,
+        PreviewCommand.class,
         // Each stage registers its command here, one line each.
     })
 public final class Atlas implements Runnable {
