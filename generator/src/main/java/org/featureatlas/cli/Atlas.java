@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
     subcommands = {
         CommandLine.HelpCommand.class,
         PreviewCommand.class,
+        ArchiveCommand.class,
         // Each stage registers its command here, one line each.
     })
 public final class Atlas implements Runnable {
