@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
         CommandLine.HelpCommand.class,
         PreviewCommand.class,
         ArchiveCommand.class,
+        PublishCommand.class,
         // Each stage registers its command here, one line each.
     })
 public final class Atlas implements Runnable {
