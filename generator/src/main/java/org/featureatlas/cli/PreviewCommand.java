@@ -34,7 +34,7 @@ public final class PreviewCommand implements Callable<Integer> {
   @Option(names = "--static", paramLabel = "DIR", description = "Static assets (with --data; default: <atlas home>/static).")
   Path statics;
 
-  @Option(names = "--notes", paramLabel = "DIR", description = "Researcher's notes (with --data; default: <atlas home>/notes).")
+  @Option(names = "--notes", paramLabel = "DIR", description = "Researcher's notes (with --data; default: DIR/notes of --data).")
   Path notes;
 
   @Option(names = "--host", paramLabel = "ADDR", defaultValue = PreviewServer.DEFAULT_HOST,
@@ -57,7 +57,7 @@ public final class PreviewCommand implements Callable<Integer> {
       Check.directory(data);
       Path t = templates != null ? templates : home.resolve("templates");
       Path s = statics != null ? statics : home.resolve("static");
-      Path n = notes != null ? notes : home.resolve("notes");
+      Path n = notes != null ? notes : data.resolve("notes");
       Supplier<Map<String, byte[]>> render = PreviewRendering.renderer(data, n, t, s, "/");
       live = new LiveSite(new MemorySource(Map.of()));
       LiveRender rerender = new LiveRender(render, live);

@@ -8,8 +8,11 @@ import org.featureatlas.check.AtlasException;
 /**
  * The one seam between {@code atlas preview --data} and the templating stage: a function that
  * renders the site into memory. It runs only the templating stage, never the model.
- * INTEGRATION: replace the body of {@link #renderer} with a call to the render stage's
- * {@code SiteRenderer.render(new RenderOptions(...), memorySink)} returning {@code memorySink.files()}.
+ * INTEGRATION: once org.featureatlas.render is merged, the body of {@link #renderer} becomes
+ * <pre>
+ *   RenderOptions opts = new RenderOptions(data, notes, templates, statics, baseUrl);
+ *   return () -&gt; { MemorySink sink = new MemorySink(); SiteRenderer.render(opts, sink); return sink.files(); };
+ * </pre>
  */
 final class PreviewRendering {
   private PreviewRendering() {}
