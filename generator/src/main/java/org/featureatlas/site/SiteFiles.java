@@ -15,7 +15,8 @@ import org.featureatlas.check.Check;
 /**
  * The regular files under a directory, as safe '/'-separated relative paths sorted by
  * {@link String#compareTo} (UTF-16 code unit order; ties impossible, paths are unique).
- * Symbolic links and other non-regular files are refused: a site or data directory that is
+ * The directory itself may be reached through a symbolic link; links inside it and other
+ * non-regular files are refused: a site or data directory that is
  * archived or published must hold plain files only, so nothing outside it can leak in.
  */
 public final class SiteFiles {
@@ -23,7 +24,12 @@ public final class SiteFiles {
 
   public static List<String> list(Path dir) {
     Check.directory(dir);
-    Path root = dir.toAbsolutePath().normalize();
+    Path root;
+    try {
+      root = dir.toRealPath();
+    } catch (IOException e) {
+      throw new AtlasException(dir + ": cannot resolve (" + e.getMessage() + ")", e);
+    }
     List<String> files = new ArrayList<>();
     try {
       Files.walkFileTree(root, new SimpleFileVisitor<>() {

@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -112,6 +113,7 @@ public final class ArchiveWriter {
           Check.file(written.equals(expected), s.path(), "changed while it was being archived; run archive again");
         }
       }
+      readableByAll(temp);
       move(temp, target);
       temp = null;
       return new Summary(target, sources.size() + 1, total, Files.size(target));
@@ -146,6 +148,15 @@ public final class ArchiveWriter {
       return Files.size(file);
     } catch (IOException e) {
       throw new AtlasException(file + ": cannot read (" + e.getMessage() + ")", e);
+    }
+  }
+
+  /** A temporary file is created owner-only; the finished archive is rw-r--r-- like any other output. */
+  private static void readableByAll(Path file) throws IOException {
+    try {
+      Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+    } catch (UnsupportedOperationException e) {
+      // not a POSIX file system: keep its default permissions
     }
   }
 

@@ -181,6 +181,7 @@ class ArchiveTest {
       Path out = tmp.resolve("r" + ext);
       ArchiveWriter.Summary s = ArchiveWriter.write(data, site, out);
       assertEquals(FakeSite.read(data).size() + FakeSite.files().size() + 1, s.files());
+      assertEquals("rw-r--r--", PosixFilePermissions.toString(Files.getPosixFilePermissions(out)));
       ArchiveVerifier.Verified v = ArchiveVerifier.verify(out);
       assertEquals(s.files() - 1, v.files());
       Path dir = tmp.resolve("x" + ext);
@@ -313,6 +314,17 @@ class ArchiveTest {
         () -> ArchiveWriter.write(data, site, tmp.resolve("x.tar.gz")));
     assertTrue(link.getMessage().contains("symbolic link"), link.getMessage());
     assertFalse(Files.exists(tmp.resolve("x.tar.gz")));
+  }
+
+  @Test
+  void inputDirectoriesReachedThroughASymlinkAreFine() throws Exception {
+    inputs();
+    Path linked = Files.createSymbolicLink(tmp.resolve("site-link"), site);
+    Path a = tmp.resolve("a.tar.gz");
+    Path b = tmp.resolve("b.tar.gz");
+    ArchiveWriter.write(data, site, a);
+    ArchiveWriter.write(data, linked, b);
+    assertEquals(-1L, Files.mismatch(a, b));
   }
 
   @Test
