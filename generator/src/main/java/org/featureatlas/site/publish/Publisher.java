@@ -87,6 +87,9 @@ public final class Publisher {
       if (push && write) {
         git.run("push", "-q", o.remote(), tip + ":" + ref);
       }
+      if (write && !localTip.equals(Optional.of(tip))) {
+        fastForwardLocal(git, ref, localTip, tip);
+      }
       String note = push ? (write ? "pushed the existing commit to " + o.remote() : "would push the existing commit to " + o.remote()) : null;
       return new PublishResult(Outcome.UNCHANGED, branch, tip, wanted.size(), changes, push && write, note);
     }
@@ -116,6 +119,15 @@ public final class Publisher {
       pushed = true;
     }
     return new PublishResult(Outcome.PUBLISHED, branch, commit, wanted.size(), changes, pushed, note);
+  }
+
+  /** Moves the local branch to the remote's tip when it is missing or behind; leaves a diverged branch alone. */
+  private static void fastForwardLocal(Git git, String ref, Optional<String> localTip, String tip) {
+    if (localTip.isEmpty()) {
+      git.run("update-ref", "-m", "atlas publish", ref, tip, "");
+    } else if (git.probe("merge-base", "--is-ancestor", localTip.get(), tip).isPresent()) {
+      git.run("update-ref", "-m", "atlas publish", ref, tip, localTip.get());
+    }
   }
 
   /** Blob hashes of the site's files, in order, via one {@code git hash-object --stdin-paths}. */

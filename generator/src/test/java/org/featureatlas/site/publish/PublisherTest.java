@@ -172,6 +172,27 @@ class PublisherTest {
     assertBranchHoldsExactly(bare, "gh-pages", withNojekyll(FakeSite.files()));
   }
 
+  @Test
+  void anUnchangedRemoteBranchIsNotRecommittedAndTheLocalBranchCatchesUp() throws Exception {
+    PublishResult theirs = Publisher.publish(new PublishOptions(site, bare, "gh-pages", null, false, null));
+    assertEquals("", tryGit(work, "rev-parse", "--verify", "-q", "refs/heads/gh-pages"));
+    PublishResult ours = Publisher.publish(new PublishOptions(site, work, "gh-pages", "origin", false, null));
+    assertEquals(Outcome.UNCHANGED, ours.outcome());
+    assertEquals(theirs.commit(), ours.commit());
+    assertEquals(theirs.commit(), git(bare, "rev-parse", "gh-pages"));
+    assertEquals(theirs.commit(), git(work, "rev-parse", "refs/heads/gh-pages"));
+  }
+
+  @Test
+  void aLocalCommitWhosePushFailedIsPushedNextTime() throws Exception {
+    PublishResult local = Publisher.publish(new PublishOptions(site, work, "gh-pages", null, false, null));
+    assertEquals("", tryGit(bare, "rev-parse", "--verify", "-q", "refs/heads/gh-pages"));
+    PublishResult again = Publisher.publish(new PublishOptions(site, work, "gh-pages", "origin", false, null));
+    assertEquals(Outcome.UNCHANGED, again.outcome());
+    assertTrue(again.pushed());
+    assertEquals(local.commit(), git(bare, "rev-parse", "gh-pages"));
+  }
+
   private static Map<String, byte[]> withNojekyll(Map<String, byte[]> files) {
     Map<String, byte[]> all = new TreeMap<>(files);
     all.put(".nojekyll", new byte[0]);
