@@ -14,6 +14,9 @@ import picocli.CommandLine.Command;
         + "with one page per SAE feature.",
     subcommands = {
         CommandLine.HelpCommand.class,
+        PreviewCommand.class,
+        ArchiveCommand.class,
+        PublishCommand.class,
         // Each stage registers its command here, one line each.
         GenerateCommand.class,
         MergeCommand.class,
