@@ -82,6 +82,18 @@ class SiteBrowserIT {
   }
 
   @Test
+  void theHarnessSeesDialogsAndConsoleErrors() throws InterruptedException {
+    open(server.url() + "index.html");
+    browser.js("setTimeout(() => { throw new Error('deliberate'); }, 0)");
+    Thread.sleep(300);
+    assertTrue(browser.consoleErrors().stream().anyMatch(m -> m.contains("deliberate")), "console errors are seen");
+    browser.js("setTimeout(() => alert('deliberate'), 0)");
+    Thread.sleep(300);
+    assertTrue(browser.dialogOpen(), "dialogs are seen");
+    browser.driver.switchTo().alert().accept();
+  }
+
+  @Test
   void featurePageShowsEveryPanel() {
     open(server.url() + "features/1.html");
     for (String id : List.of("neuron-alignment", "correlated-neurons", "correlated-features-b", "density",
