@@ -1,7 +1,8 @@
 /* Feature page: token tooltips (hover and keyboard focus) and the random-feature link.
    Hover data: <script type="application/json" id="hover"> = {"s": [token strings], "t": [default top ids],
-   "b": [default bottom ids], "x": [[seq, start, [acts], [loss effects], [[q, [top values], [bottom values]
-   (, [top ids], [bottom ids])], ...]], ...]} with one entry per .ex element, in document order; ids index "s". */
+   "b": [default bottom ids], "x": [[seq, start, [[q, act, loss (, [top values], [bottom values]
+   (, [top ids], [bottom ids]))], ...]], ...]} with one entry per .ex element, in document order; ids index "s".
+   A position without a row has activation 0, no log-prob changes and loss effect 0 (null at sequence position 0). */
 (function () {
   'use strict';
   var blob = document.getElementById('hover');
@@ -15,11 +16,18 @@
   rows.forEach(function (row, k) {
     var ex = data.x[k];
     if (!ex) { return; }
-    var lp = {};
-    ex[4].forEach(function (entry) { lp[entry[0]] = entry; });
+    var rows = {};
+    ex[2].forEach(function (r) { rows[r[0]] = r; });
     row.querySelectorAll('i').forEach(function (span, q) {
+      var r = rows[q];
+      var pos = ex[1] + q;
       span.tabIndex = 0;
-      info.set(span, { seq: ex[0], pos: ex[1] + q, act: ex[2][q], loss: ex[3][q], lp: lp[q] });
+      info.set(span, {
+        seq: ex[0], pos: pos,
+        act: r ? r[1] : 0,
+        loss: r ? r[2] : (pos === 0 ? null : 0),
+        lp: r && r.length > 3 ? { top: r[3], bottom: r[4], topIds: r[5] || data.t, bottomIds: r[6] || data.b } : null
+      });
     });
   });
 
@@ -69,8 +77,8 @@
     tip.appendChild(line('loss effect', fmt(d.loss)));
     tip.appendChild(line('sequence', d.seq + ', position ' + d.pos));
     if (d.lp) {
-      tip.appendChild(pairsTable('Largest log-prob increases', d.lp[3] || data.t, d.lp[1]));
-      tip.appendChild(pairsTable('Largest log-prob decreases', d.lp[4] || data.b, d.lp[2]));
+      tip.appendChild(pairsTable('Largest log-prob increases', d.lp.topIds, d.lp.top));
+      tip.appendChild(pairsTable('Largest log-prob decreases', d.lp.bottomIds, d.lp.bottom));
     }
     tip.hidden = false;
     span.setAttribute('aria-describedby', 'tip');

@@ -109,6 +109,10 @@
   input.value = params.get('q') || '';
   status.textContent = 'Loading the search index\u2026';
 
+  function percent(d) {
+    return d === 0 ? '0%' : Number((d * 100).toPrecision(3)) + '%';
+  }
+
   function tokenList(list) {
     var span = document.createElement('span');
     span.className = 'tok';
@@ -127,7 +131,7 @@
       a.href = root + 'features/' + f.i + '.html';
       a.textContent = 'Feature ' + f.i;
       li.appendChild(a);
-      li.appendChild(document.createTextNode(' \u00B7 density ' + f.d + ' \u00B7 tokens '));
+      li.appendChild(document.createTextNode(' \u00B7 density ' + percent(f.d) + ' \u00B7 tokens '));
       li.appendChild(tokenList(f.t));
       li.appendChild(document.createTextNode(' \u00B7 logits '));
       li.appendChild(tokenList(f.l));

@@ -41,7 +41,7 @@
       a.href = root + 'features/' + f.i + '.html';
       a.textContent = String(f.i);
       td.appendChild(a);
-      cell(tr, (f.d * 100).toPrecision(3).replace(/\.?0+$/, '') + '%', '');
+      cell(tr, f.d === 0 ? '0%' : Number((f.d * 100).toPrecision(3)) + '%', '');
       cell(tr, String(f.m), '');
       cell(tr, quoted(f.t), 'tok');
       cell(tr, quoted(f.l), 'tok');

@@ -193,11 +193,13 @@ final class FeaturePage {
   }
 
   /**
-   * {"s": [strings], "t": [default top ids], "b": [default bottom ids], "x": [[seq, start, [acts], [loss effects],
-   * [[q, [top values], [bottom values]] or [q, [top values], [bottom values], [top ids], [bottom ids]], ...]], ...]}.
-   * Ids index "s"; the defaults are the feature's 5 top and bottom logit tokens, which through the direct path are
-   * the top and bottom log-prob changes wherever the feature fires, so an entry names its ids only when they differ.
-   * Values have {@value #HOVER_DIGITS} significant digits; a null loss effect stays null.
+   * {"b": [default bottom ids], "s": [strings], "t": [default top ids], "x": [[seq, start, [row, ...]], ...]}, one
+   * entry of "x" per example in page order. A row is {@code [q, act, loss]}, then {@code [top values], [bottom
+   * values]} where the position has log-prob changes, then {@code [top ids], [bottom ids]} where those differ from
+   * the defaults. Positions without a row have activation 0, no log-prob changes, and the usual loss effect: 0, or
+   * null at sequence position 0. Ids index "s"; the defaults are the feature's 5 top and bottom logit tokens, which
+   * through the direct path are the top and bottom log-prob changes wherever the feature fires. Values have
+   * {@value #HOVER_DIGITS} significant digits.
    */
   private String hoverJson(FeatureRecord f, List<GroupSource> groups) {
     Map<Integer, Integer> local = new LinkedHashMap<>();
@@ -206,25 +208,32 @@ final class FeaturePage {
     List<Object> examples = new ArrayList<>();
     for (GroupSource g : groups) {
       for (Example e : g.examples()) {
-        List<Object> acts = new ArrayList<>();
-        List<Object> losses = new ArrayList<>();
-        List<Object> lp = new ArrayList<>();
+        List<Object> rows = new ArrayList<>();
         for (int q = 0; q < e.tokens().size(); q++) {
-          acts.add(Num.json(e.acts().get(q), HOVER_DIGITS));
-          Double l = e.lossEffect().get(q);
-          losses.add(l == null ? null : Num.json(l, HOVER_DIGITS));
-          List<TokenValue> top = q < e.topLogprob().size() ? e.topLogprob().get(q) : List.of();
-          List<TokenValue> bottom = q < e.bottomLogprob().size() ? e.bottomLogprob().get(q) : List.of();
-          if (!top.isEmpty() || !bottom.isEmpty()) {
-            List<Object> entry = new ArrayList<>(List.of(q, values(top), values(bottom)));
-            if (!ids(top).equals(defaultTop) || !ids(bottom).equals(defaultBottom)) {
-              entry.add(localIds(ids(top), local));
-              entry.add(localIds(ids(bottom), local));
-            }
-            lp.add(entry);
+          double act = e.acts().get(q);
+          Double loss = e.lossEffect().get(q);
+          Double usual = e.start() + q == 0 ? null : 0.0;
+          List<TokenValue> top = e.topLogprob().get(q);
+          List<TokenValue> bottom = e.bottomLogprob().get(q);
+          boolean hasLp = !top.isEmpty() || !bottom.isEmpty();
+          if (act == 0.0 && java.util.Objects.equals(loss, usual) && !hasLp) {
+            continue;
           }
+          List<Object> row = new ArrayList<>(7);
+          row.add(q);
+          row.add(Num.json(act, HOVER_DIGITS));
+          row.add(loss == null ? null : Num.json(loss, HOVER_DIGITS));
+          if (hasLp) {
+            row.add(values(top));
+            row.add(values(bottom));
+            if (!ids(top).equals(defaultTop) || !ids(bottom).equals(defaultBottom)) {
+              row.add(localIds(ids(top), local));
+              row.add(localIds(ids(bottom), local));
+            }
+          }
+          rows.add(row);
         }
-        examples.add(List.of(e.seq(), e.start(), acts, losses, lp));
+        examples.add(List.of(e.seq(), e.start(), rows));
       }
     }
     List<Integer> t = localIds(defaultTop, local);

@@ -16,7 +16,8 @@ final class Histograms {
   private Histograms() {}
 
   /**
-   * Bars for {@code h}, one path per class (sorted). With {@code signed}, a bar whose centre is below zero
+   * Bars for {@code h}, one path per class (sorted), each bar drawn up, across and down from the baseline
+   * and reached from the previous bar's end by a relative move. With {@code signed}, a bar whose centre is below zero
    * has class "n", else "p"; otherwise every bar has class "b". Empty bins draw nothing.
    */
   static HistogramView of(Histogram h, String label, boolean signed) {
@@ -26,8 +27,10 @@ final class Histograms {
     List<Long> counts = h.counts();
     long peak = counts.stream().mapToLong(Long::longValue).max().orElse(0);
     Map<String, StringBuilder> paths = new TreeMap<>();
+    Map<String, Double> penX = new TreeMap<>();
     int n = counts.size();
     double w = WIDTH / n;
+    double barWidth = Math.max(w - 1, 0.5);
     int drawn = 0;
     for (int i = 0; i < n; i++) {
       long c = counts.get(i);
@@ -39,10 +42,15 @@ final class Histograms {
       double centre = (h.edges().get(i) + h.edges().get(i + 1)) / 2;
       String cls = signed ? (centre < 0 ? "n" : "p") : "b";
       StringBuilder d = paths.computeIfAbsent(cls, k -> new StringBuilder());
-      d.append('M').append(Num.coord(i * w)).append(' ').append(Num.coord(HEIGHT))
-          .append('v').append(Num.coord(-height))
-          .append('h').append(Num.coord(Math.max(w - 1, 0.5)))
-          .append('v').append(Num.coord(height)).append('z');
+      double x = i * w;
+      Double pen = penX.get(cls);
+      if (pen == null) {
+        d.append('M').append(Num.coord(x)).append(' ').append(Num.coord(HEIGHT));
+      } else {
+        d.append('m').append(Num.coord(x - pen)).append(" 0");
+      }
+      d.append('v').append(Num.coord(-height)).append('h').append(Num.coord(barWidth)).append('v').append(Num.coord(height));
+      penX.put(cls, x + barWidth);
     }
     List<BarPath> out = new ArrayList<>();
     paths.forEach((cls, d) -> out.add(new BarPath(cls, d.toString())));

@@ -1,7 +1,6 @@
 package org.featureatlas.render;
 
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -64,30 +63,31 @@ public final class SiteRenderer {
     Semaphore inFlight = new Semaphore(threads * 4);
     AtomicReference<RuntimeException> failure = new AtomicReference<>();
     try (ProgressBar bar = progress ? Progress.bar("render", manifest.dSae(), "pages") : null) {
-      DataDir.forEachFeature(opts.dataDir(), manifest, record -> {
-        if (failure.get() != null) {
-          throw failure.get();
-        }
-        RecordCheck.check(record, opts.dataDir());
-        summaries[record.index()] = FeatureSummary.of(record);
-        inFlight.acquireUninterruptibly();
-        pool.execute(() -> {
-          try {
-            renderFeature(record, pages, templates, notes, sink);
-            if (bar != null) {
-              bar.step();
-            }
-          } catch (RuntimeException e) {
-            failure.compareAndSet(null, e);
-          } finally {
-            inFlight.release();
+      try {
+        DataDir.forEachFeature(opts.dataDir(), manifest, record -> {
+          if (failure.get() != null) {
+            throw failure.get();
           }
+          RecordCheck.check(record, opts.dataDir());
+          summaries[record.index()] = FeatureSummary.of(record);
+          inFlight.acquireUninterruptibly();
+          pool.execute(() -> {
+            try {
+              renderFeature(record, pages, templates, notes, sink);
+              if (bar != null) {
+                bar.step();
+              }
+            } catch (RuntimeException e) {
+              failure.compareAndSet(null, e);
+            } finally {
+              inFlight.release();
+            }
+          });
         });
-      });
-      pool.shutdown();
-      awaitQuietly(pool);
-    } finally {
-      pool.shutdownNow();
+      } finally {
+        pool.shutdown();
+        awaitQuietly(pool);
+      }
     }
     if (failure.get() != null) {
       throw failure.get();
@@ -146,9 +146,5 @@ public final class SiteRenderer {
       Thread.currentThread().interrupt();
       throw new AtlasException("rendering interrupted", e);
     }
-  }
-
-  static List<String> templateNames() {
-    return List.of(Templates.FEATURE, Templates.INDEX, Templates.SEARCH, Templates.NOT_FOUND);
   }
 }

@@ -7,7 +7,6 @@ import io.pebbletemplates.pebble.template.PebbleTemplate;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
@@ -61,9 +60,5 @@ final class Templates {
 
   private static String oneLine(String m) {
     return m == null ? "" : m.replace('\n', ' ');
-  }
-
-  static boolean exists(Path dir, String name) {
-    return Files.isRegularFile(dir.resolve(name));
   }
 }

@@ -15,9 +15,9 @@ class HistogramsTest {
     HistogramView v = Histograms.of(h, "x", true);
     assertEquals(3, v.barCount());
     assertEquals("n", v.paths().get(0).cls());
-    assertEquals("M0 80v-40h74v40z", v.paths().get(0).d());
+    assertEquals("M0 80v-40h74v40", v.paths().get(0).d());
     assertEquals("p", v.paths().get(1).cls());
-    assertEquals("M150 80v-80h74v80zM225 80v-16h74v16z", v.paths().get(1).d());
+    assertEquals("M150 80v-80h74v80m1 0v-16h74v16", v.paths().get(1).d());
     assertEquals("-2", v.lo());
     assertEquals("2", v.hi());
     assertEquals("10", v.peak());

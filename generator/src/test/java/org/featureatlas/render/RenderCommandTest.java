@@ -63,6 +63,34 @@ class RenderCommandTest {
   }
 
   @Test
+  void refusesToReplaceAnInputOrAForeignDirectory(@TempDir Path tmp) throws Exception {
+    Path data = tmp.resolve("data");
+    org.featureatlas.render.synthetic.SyntheticData.write(data, Fixtures.TINY);
+    Captured c = capture(() -> run("render", "--data", data.toString(), "--out", tmp.toString()));
+    assertEquals(2, c.code);
+    assertTrue(c.err.contains("would replace an input"), c.err);
+    assertTrue(Files.isRegularFile(data.resolve("manifest.json")), "the data survive");
+    Path foreign = Files.createDirectories(tmp.resolve("docs"));
+    Files.writeString(foreign.resolve("thesis.tex"), "precious");
+    c = capture(() -> run("render", "--data", data.toString(), "--out", foreign.toString()));
+    assertEquals(2, c.code);
+    assertTrue(c.err.contains("not an atlas site"), c.err);
+    assertEquals("precious", Files.readString(foreign.resolve("thesis.tex")));
+  }
+
+  @Test
+  void replacesAPreviousSiteAndKeepsAGitkeepPlaceholder(@TempDir Path tmp) throws Exception {
+    Path out = Files.createDirectories(tmp.resolve("site-out"));
+    Files.writeString(out.resolve(".gitkeep"), "");
+    assertEquals(0, run("render", "--data", Fixtures.tiny().toString(), "--out", out.toString()));
+    assertTrue(Files.isRegularFile(out.resolve(".gitkeep")));
+    assertTrue(Files.isRegularFile(out.resolve("index.html")));
+    Files.writeString(out.resolve("stale.html"), "old");
+    assertEquals(0, run("render", "--data", Fixtures.tiny().toString(), "--out", out.toString()));
+    assertTrue(!Files.exists(out.resolve("stale.html")), "a re-render replaces the old site");
+  }
+
+  @Test
   void helpDescribesTheOptions() {
     Captured c = capture(() -> run("render", "--help"));
     assertEquals(0, c.code);

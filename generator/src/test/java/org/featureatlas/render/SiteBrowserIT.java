@@ -82,6 +82,18 @@ class SiteBrowserIT {
   }
 
   @Test
+  void theHarnessSeesDialogsAndConsoleErrors() throws InterruptedException {
+    open(server.url() + "index.html");
+    browser.js("setTimeout(() => { throw new Error('deliberate'); }, 0)");
+    Thread.sleep(300);
+    assertTrue(browser.consoleErrors().stream().anyMatch(m -> m.contains("deliberate")), "console errors are seen");
+    browser.js("setTimeout(() => alert('deliberate'), 0)");
+    Thread.sleep(300);
+    assertTrue(browser.dialogOpen(), "dialogs are seen");
+    browser.driver.switchTo().alert().accept();
+  }
+
+  @Test
   void featurePageShowsEveryPanel() {
     open(server.url() + "features/1.html");
     for (String id : List.of("neuron-alignment", "correlated-neurons", "correlated-features-b", "density",
@@ -193,6 +205,10 @@ class SiteBrowserIT {
   @Test
   void indexTableSortsEveryFeature() {
     open(server.url() + "index.html");
+    String rowsJs = "return Array.from(document.querySelectorAll('#features tbody tr'))"
+        + ".map(tr => Array.from(tr.cells).map(td => td.textContent).join('|'))";
+    @SuppressWarnings("unchecked")
+    List<String> before = (List<String>) browser.js(rowsJs);
     browser.driver.findElement(By.cssSelector("th[data-key='max'] button")).click();
     new WebDriverWait(browser.driver, Duration.ofSeconds(10)).until(d ->
         "descending".equals(d.findElement(By.cssSelector("th[data-key='max']")).getAttribute("aria-sort")));
@@ -202,6 +218,10 @@ class SiteBrowserIT {
     List<String> expected = records.stream().sorted(Comparator.comparingDouble(FeatureRecord::maxAct).reversed()
         .thenComparingInt(FeatureRecord::index)).map(r -> Integer.toString(r.index())).toList();
     assertEquals(expected, ids);
+    @SuppressWarnings("unchecked")
+    List<String> after = (List<String>) browser.js(rowsJs);
+    assertEquals(before.stream().sorted().toList(), after.stream().sorted().toList(),
+        "client-side rows show the same cells as the server-rendered ones");
   }
 
   @Test
