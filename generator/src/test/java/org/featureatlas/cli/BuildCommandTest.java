@@ -12,7 +12,13 @@ import org.featureatlas.data.DataDir;
 import org.featureatlas.io.Npy;
 import org.featureatlas.model.Gpt2Config;
 import org.featureatlas.model.Gpt2Weights;
+import org.featureatlas.render.RenderOptions;
 import org.featureatlas.render.SiteRenderer;
+import org.featureatlas.site.links.LinkChecker;
+import org.featureatlas.site.links.LinkReport;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.function.Supplier;
 import org.featureatlas.sae.Architecture;
 import org.featureatlas.sae.SaeConfig;
 import org.featureatlas.sae.SaeWeights;
@@ -45,5 +51,23 @@ class BuildCommandTest {
     for (int i = 0; i < 24; i++) {
       assertTrue(Files.isRegularFile(dir.resolve("site").resolve(SiteRenderer.featurePath(i))), "page of feature " + i);
     }
+    // A site built from generated data has no broken internal link or asset.
+    LinkReport links = LinkChecker.check(dir.resolve("site"));
+    assertTrue(links.documents() > 24 && links.checked() > 100, "link check saw too little: " + links.summary(3));
+    assertTrue(links.ok(), links.summary(10));
+
+    // Preview's re-render runs the templating stage only, and picks up a template edit.
+    Path templates = dir.resolve("templates");
+    Files.createDirectories(templates);
+    try (var s = Files.list(RenderOptions.atlasHome().resolve("templates"))) {
+      for (Path t : s.toList()) Files.copy(t, templates.resolve(t.getFileName()));
+    }
+    Supplier<Map<String, byte[]>> render = PreviewRendering.renderer(dir.resolve("data"), dir.resolve("data/notes"),
+        templates, RenderOptions.atlasHome().resolve("static"), "/");
+    String before = new String(render.get().get("features/3.html"), StandardCharsets.UTF_8);
+    Path feature = templates.resolve("feature.html");
+    Files.writeString(feature, Files.readString(feature).replaceFirst("</h1>", " EDITED-IN-TEST</h1>"));
+    String after = new String(render.get().get("features/3.html"), StandardCharsets.UTF_8);
+    assertTrue(!before.contains("EDITED-IN-TEST") && after.contains("EDITED-IN-TEST"), "template edit not rendered");
   }
 }
