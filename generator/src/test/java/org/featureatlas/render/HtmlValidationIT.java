@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SortedMap;
-import nu.validator.client.EmbeddedValidator;
 import org.featureatlas.render.synthetic.SyntheticSpec;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -22,14 +21,11 @@ import org.junit.jupiter.api.io.TempDir;
  * page and the 404 page (with and without a base URL).
  */
 class HtmlValidationIT {
-  static EmbeddedValidator validator;
+  static NuChecker validator;
 
   @BeforeAll
-  static void setUp() {
-    validator = new EmbeddedValidator();
-    validator.setOutputFormat(EmbeddedValidator.OutputFormat.JSON);
-    validator.setNoLangDetect(true);
-    validator.setLoadEntities(false);
+  static void setUp() throws Exception {
+    validator = new NuChecker();
   }
 
   private static List<String> errors(String name, byte[] html) throws Exception {
