@@ -53,6 +53,7 @@ final class LogitEffects implements AutoCloseable {
     NDArray unembed = model.param(model.params().containsKey("lm_head.weight") ? "lm_head.weight" : "wte.weight"); // [vocab, dModel]
     NDArray wU = unembed.mul(model.param("ln_f.weight")).transpose(); // [dModel, vocab]
     NDArray bias = unembed.matMul(model.param("ln_f.bias")); // [vocab]
+    NDArray wUSum = wU.sum(new int[] {0}, true); // [1, vocab]
     int dSae = (int) u.getShape().get(0);
     long vocab = wU.getShape().get(1);
     List<Logits> logits = new ArrayList<>(dSae);
@@ -67,7 +68,9 @@ final class LogitEffects implements AutoCloseable {
         for (int r = 0; r < to - from; r++) {
           logits.add(tables(host, r * (int) vocab, (int) vocab, nLogits, nBins));
         }
-        vCentred.set(rows, uCentred.get(chunk, rows).matMul(wU)); // [chunk, vocab]
+        // ~u W_U = u W_U - mean(u) (1 W_U): the centred direction's logits without a second product.
+        NDArray meanU = uc.mean(new int[] {1}, true); // [chunk, 1]
+        vCentred.set(rows, v.sub(meanU.matMul(wUSum))); // [chunk, vocab]
       }
       tick.run();
     }

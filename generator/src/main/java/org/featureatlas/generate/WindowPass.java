@@ -164,26 +164,23 @@ final class WindowPass {
             act[p] = f.get(pairRow[from + p], pairFeature[from + p]);
             next[p] = nextToken[from + p];
           }
-          NDArray rows = cm.create(rowIdx); // [c]
-          NDArray feats = cm.create(featIdx); // [c]
+          NDIndex rows = new NDIndex("{}", cm.create(rowIdx)); // pick c rows
+          NDIndex feats = new NDIndex("{}", cm.create(featIdx)); // pick c features
+          // Every gather lands in the chunk's manager, so every result derived from it does too.
           NDArray fAct = cm.create(act).reshape(c, 1); // [c, 1]
-          NDArray r = centred.get(new NDIndex("{}", rows)); // [c, dModel]
-          NDArray u = effects.uCentred.get(new NDIndex("{}", feats)); // [c, dModel]
+          NDArray r = centred.get(cm, rows); // [c, dModel]
+          NDArray u = effects.uCentred.get(cm, feats); // [c, dModel]
           NDArray sigmaAbl = r.sub(u.mul(fAct)).square().mean(new int[] {1}, true).add(eps).sqrt(); // [c, 1]
-          NDArray ratio = sigma.get(new NDIndex("{}", rows)).reshape(c, 1).div(sigmaAbl); // [c, 1]
-          NDArray d = shifted.get(new NDIndex("{}", rows)).mul(ratio.sub(1)) // [c, vocab]
-              .sub(effects.vCentred.get(new NDIndex("{}", feats)).mul(fAct.div(sigmaAbl))); // [c, vocab]
+          NDArray ratio = sigma.get(cm, rows).reshape(c, 1).div(sigmaAbl); // [c, 1]
+          NDArray d = shifted.get(cm, rows).mul(ratio.sub(1)) // [c, vocab]
+              .sub(effects.vCentred.get(cm, feats).mul(fAct.div(sigmaAbl))); // [c, vocab]
           NDArray dMax = d.max(new int[] {1}, true); // [c, 1]
-          NDArray lse = probs.get(new NDIndex("{}", rows)).mul(d.sub(dMax).exp()).sum(new int[] {1}, true).log().add(dMax); // [c, 1]
+          NDArray lse = probs.get(cm, rows).mul(d.sub(dMax).exp()).sum(new int[] {1}, true).log().add(dMax); // [c, 1]
           NDArray change = lse.sub(d); // [c, vocab]
-          for (NDArray a : List.of(rows, feats, fAct, r, u, sigmaAbl, ratio, d, dMax, lse, change)) a.attach(cm);
           int k = (int) Math.min(CANDIDATES, vocab);
           NDList hi = change.topK(k, 1, true, true);
           NDList lo = change.topK(k, 1, false, true);
           NDArray nextChange = change.gather(cm.create(next).reshape(c, 1), 1); // [c, 1]
-          for (NDArray a : hi) a.attach(cm);
-          for (NDArray a : lo) a.attach(cm);
-          nextChange.attach(cm);
           float[] hiV = hi.get(0).toFloatArray();
           long[] hiI = hi.get(1).toType(DataType.INT64, false).toLongArray();
           float[] loV = lo.get(0).toFloatArray();
