@@ -163,40 +163,38 @@ public final class Generation {
       effects = LogitEffects.compute(model, in.sae().wDec(), in.hook(), set.nLogits(), set.nBins(), manager, bar::step);
     }
     stages.add("logit effects", System.nanoTime() - t0);
-    try (effects) {
-      IntervalStats stats = new IntervalStats(state.moments, set.nBins(), set.nIntervals(), set.perInterval(), req.seed());
-      stages.run("pass B: histograms + intervals", () -> {
-        try (ActivationCache.Reader reader = new ActivationCache.Reader(caches, dSae);
-            ProgressBar bar = Progress.bar("pass B: intervals", plan.batches(), "batch")) {
-          for (ActivationCache.Block block; (block = reader.next()) != null; ) {
-            stats.add(block, seqLen);
-            bar.step();
-          }
+    IntervalStats stats = new IntervalStats(state.moments, set.nBins(), set.nIntervals(), set.perInterval(), req.seed());
+    stages.run("pass B: histograms + intervals", () -> {
+      try (ActivationCache.Reader reader = new ActivationCache.Reader(caches, dSae);
+          ProgressBar bar = Progress.bar("pass B: intervals", plan.batches(), "batch")) {
+        for (ActivationCache.Block block; (block = reader.next()) != null; ) {
+          stats.add(block, seqLen);
+          bar.step();
         }
-      });
-      Selection selection = Selection.of(state.top, stats);
-      Map<Long, Example> examples = new HashMap<>();
-      stages.run("pass C: example windows", () -> {
-        Map<Integer, List<Selection.Ref>> byBatch = WindowPass.byBatch(selection.distinct(), seqLen, plan.batchSize());
-        WindowPass windows = new WindowPass(model, effects, in.dataset(), set.windowLeft(), set.windowRight(), set.hoverK());
-        try (ActivationCache.Reader reader = new ActivationCache.Reader(caches, dSae);
-            ProgressBar bar = Progress.bar("pass C: windows", byBatch.size(), "batch")) {
-          for (ActivationCache.Block block; (block = reader.next()) != null; ) {
-            List<Selection.Ref> refs = byBatch.get(block.batch());
-            if (refs == null) continue;
-            windows.run(block, refs, manager, examples);
-            bar.step();
-          }
+      }
+    });
+    Selection selection = Selection.of(state.top, stats);
+    Map<Long, Example> examples = new HashMap<>();
+    stages.run("pass C: example windows", () -> {
+      Map<Integer, List<Selection.Ref>> byBatch = WindowPass.byBatch(selection.distinct(), seqLen, plan.batchSize());
+      WindowPass windows = new WindowPass(model, effects, in.dataset(), set.windowLeft(), set.windowRight(), set.hoverK());
+      try (ActivationCache.Reader reader = new ActivationCache.Reader(caches, dSae);
+          ProgressBar bar = Progress.bar("pass C: windows", byBatch.size(), "batch")) {
+        for (ActivationCache.Block block; (block = reader.next()) != null; ) {
+          List<Selection.Ref> refs = byBatch.get(block.batch());
+          if (refs == null) continue;
+          windows.run(block, refs, manager, examples);
+          bar.step();
         }
-      });
-      stages.run("write data", () -> {
-        try (AtomicDirectory dir = AtomicDirectory.create(out)) {
-          Manifest manifest = manifest(req, in, plan);
-          DataDir.write(dir.path(), manifest, in.displayVocab(), records(in, set, state, stats, effects, selection, examples));
-          dir.commit();
-        }
-      });
-    }
+      }
+    });
+    stages.run("write data", () -> {
+      try (AtomicDirectory dir = AtomicDirectory.create(out)) {
+        Manifest manifest = manifest(req, in, plan);
+        DataDir.write(dir.path(), manifest, in.displayVocab(), records(in, set, state, stats, effects, selection, examples));
+        dir.commit();
+      }
+    });
     log.printf("wrote %d features to %s%n", dSae, out);
   }
 

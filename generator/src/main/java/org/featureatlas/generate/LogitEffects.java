@@ -3,10 +3,8 @@ package org.featureatlas.generate;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.List;
-import org.featureatlas.data.Histogram;
 import org.featureatlas.data.Logits;
 import org.featureatlas.data.TokenValue;
 import org.featureatlas.data.UnitScore;
@@ -19,23 +17,25 @@ import org.featureatlas.model.HookSite;
  * Weight-only quantities of every feature. With {@code u_i = W_dec[i] W_down} (W_down = the block's
  * mlp.c_proj for mlp.hook_post, else the identity) and {@code W_U[d, v] = ln_f.weight[d] * wte[v, d]}:
  * the logit effect {@code v_i = u_i W_U} centred over the vocabulary (tables and histogram), and for the
- * ablation of pass C the direction {@code ~u_i = u_i - mean(u_i)} and {@code ~v_i = ~u_i W_U} (kept on the
- * device, [dSae, vocab]). Also the neuron alignment of each decoder row.
+ * ablation of pass C the direction {@code ~u_i = u_i - mean(u_i)} and {@code ~v_i = ~u_i W_U}. Only plain
+ * Java arrays leave the device. Also the neuron alignment of each decoder row.
  */
-final class LogitEffects implements AutoCloseable {
+final class LogitEffects {
   private static final int CHUNK = 256;
 
-  final NDManager manager;
-  /** [dSae, dModel] centred direct-path directions. */
-  final NDArray uCentred;
-  /** [dSae, vocab] logit directions of the centred directions. */
-  final NDArray vCentred;
+  final int dModel;
+  final int vocab;
+  /** [dSae * dModel] centred direct-path directions. */
+  final float[] uCentred;
+  /** Per feature, [vocab]: logits of the centred direction. */
+  final float[][] vCentred;
   /** [vocab] ln_f.bias W_U: the logits' constant part. */
-  final NDArray logitBias;
+  final float[] logitBias;
   final List<Logits> logits;
 
-  private LogitEffects(NDManager manager, NDArray uCentred, NDArray vCentred, NDArray logitBias, List<Logits> logits) {
-    this.manager = manager;
+  private LogitEffects(int dModel, int vocab, float[] uCentred, float[][] vCentred, float[] logitBias, List<Logits> logits) {
+    this.dModel = dModel;
+    this.vocab = vocab;
     this.uCentred = uCentred;
     this.vCentred = vCentred;
     this.logitBias = logitBias;
@@ -44,37 +44,42 @@ final class LogitEffects implements AutoCloseable {
 
   static LogitEffects compute(Gpt2Model model, HostTensor wDec, HookPoint hook, int nLogits, int nBins,
       NDManager parent, Runnable tick) {
-    NDManager m = parent.newSubManager();
-    NDArray dec = Gpt2Model.toNd(wDec, m); // [dSae, dIn]
-    NDArray u = hook.site() == HookSite.MLP_POST
-        ? dec.matMul(model.param("h." + hook.layer() + ".mlp.c_proj.weight")) // [dSae, dModel]
-        : dec; // [dSae, dModel]
-    NDArray uCentred = u.sub(u.mean(new int[] {1}, true)); // [dSae, dModel]
-    NDArray unembed = model.param(model.params().containsKey("lm_head.weight") ? "lm_head.weight" : "wte.weight"); // [vocab, dModel]
-    NDArray wU = unembed.mul(model.param("ln_f.weight")).transpose(); // [dModel, vocab]
-    NDArray bias = unembed.matMul(model.param("ln_f.bias")); // [vocab]
-    NDArray wUSum = wU.sum(new int[] {0}, true); // [1, vocab]
-    int dSae = (int) u.getShape().get(0);
-    long vocab = wU.getShape().get(1);
-    List<Logits> logits = new ArrayList<>(dSae);
-    NDArray vCentred = m.zeros(new Shape(dSae, vocab)); // [dSae, vocab]
-    for (int from = 0; from < dSae; from += CHUNK) {
-      int to = Math.min(dSae, from + CHUNK);
-      NDIndex rows = new NDIndex(from + ":" + to);
-      try (NDManager chunk = m.newSubManager()) {
-        NDArray uc = u.get(chunk, rows); // [chunk, dModel]
-        NDArray v = uc.matMul(wU); // [chunk, vocab]
-        float[] host = v.toFloatArray();
-        for (int r = 0; r < to - from; r++) {
-          logits.add(tables(host, r * (int) vocab, (int) vocab, nLogits, nBins));
+    try (NDManager m = parent.newSubManager()) {
+      NDArray dec = Gpt2Model.toNd(wDec, m); // [dSae, dIn]
+      NDArray u = hook.site() == HookSite.MLP_POST
+          ? dec.matMul(model.param("h." + hook.layer() + ".mlp.c_proj.weight")) // [dSae, dModel]
+          : dec; // [dSae, dModel]
+      NDArray unembed = model.param(model.params().containsKey("lm_head.weight") ? "lm_head.weight" : "wte.weight"); // [vocab, dModel]
+      NDArray scaled = unembed.mul(model.param("ln_f.weight")); // [vocab, dModel]
+      scaled.attach(m);
+      NDArray wU = scaled.transpose(); // [dModel, vocab]
+      NDArray bias = unembed.matMul(model.param("ln_f.bias")); // [vocab]
+      bias.attach(m);
+      NDArray wUSum = wU.sum(new int[] {0}, true); // [1, vocab]
+      NDArray meanU = u.mean(new int[] {1}, true); // [dSae, 1]
+      float[] uCentred = u.sub(meanU).toFloatArray(); // [dSae, dModel]
+      int dSae = (int) u.getShape().get(0);
+      int dModel = (int) u.getShape().get(1);
+      int vocab = (int) wU.getShape().get(1);
+      List<Logits> logits = new ArrayList<>(dSae);
+      float[][] vCentred = new float[dSae][];
+      for (int from = 0; from < dSae; from += CHUNK) {
+        int to = Math.min(dSae, from + CHUNK);
+        NDIndex rows = new NDIndex(from + ":" + to);
+        try (NDManager chunk = m.newSubManager()) {
+          NDArray v = u.get(chunk, rows).matMul(wU); // [chunk, vocab]
+          float[] host = v.toFloatArray();
+          // ~u W_U = u W_U - mean(u) (1 W_U): the centred direction's logits without a second product.
+          float[] centred = v.sub(meanU.get(chunk, rows).matMul(wUSum)).toFloatArray(); // [chunk, vocab]
+          for (int r = 0; r < to - from; r++) {
+            logits.add(tables(host, r * vocab, vocab, nLogits, nBins));
+            vCentred[from + r] = java.util.Arrays.copyOfRange(centred, r * vocab, (r + 1) * vocab);
+          }
         }
-        // ~u W_U = u W_U - mean(u) (1 W_U): the centred direction's logits without a second product.
-        NDArray meanU = uc.mean(new int[] {1}, true); // [chunk, 1]
-        vCentred.set(rows, v.sub(meanU.matMul(wUSum))); // [chunk, vocab]
+        tick.run();
       }
-      tick.run();
+      return new LogitEffects(dModel, vocab, uCentred, vCentred, bias.toFloatArray(), logits);
     }
-    return new LogitEffects(m, uCentred, vCentred, bias, logits);
   }
 
   /** Top/bottom tables and histogram of one feature's logit effect, centred over the vocabulary. */
@@ -125,10 +130,5 @@ final class LogitEffects implements AutoCloseable {
       out.add(new UnitScore(tv.token(), tv.value(), l1 == 0 ? 0.0 : Math.abs(tv.value()) / l1));
     }
     return out;
-  }
-
-  @Override
-  public void close() {
-    manager.close();
   }
 }

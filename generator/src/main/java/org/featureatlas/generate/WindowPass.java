@@ -1,10 +1,7 @@
 package org.featureatlas.generate;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -29,11 +26,10 @@ import org.featureatlas.model.Gpt2Model;
  *   d = (logits - b) (sigma / sigma' - 1) - (f / sigma') ~v_i      (b = ln_f.bias W_U)
  *   logprob_change = log_softmax(logits) - log_softmax(logits') = log(sum_v p_v exp(d_v)) - d
  * </pre>
- * where sigma, sigma' are the LayerNorm scales of r and r'. Only batches holding a shown position run.
+ * where sigma, sigma' are the LayerNorm scales of r and r' ({@link Ablation} is the fused loop). Only
+ * batches holding a shown position run the model.
  */
 final class WindowPass {
-  private static final int PAIR_CHUNK = 256;
-  private static final int CANDIDATES = 8;
 
   private final Gpt2Model model;
   private final LogitEffects effects;
@@ -133,78 +129,56 @@ final class WindowPass {
     int nSeq = f.rows / seqLen;
     PairResult[] results = new PairResult[pairRow.length];
     if (pairRow.length == 0) return results;
+    int[] ids = Arrays.copyOfRange(data.ids(), block.firstSequence() * seqLen, (block.firstSequence() + nSeq) * seqLen);
+    float[] logits;
+    float[] probs;
+    float[] resid;
     try (NDManager m = parent.newSubManager()) {
-      int[] ids = Arrays.copyOfRange(data.ids(), block.firstSequence() * seqLen, (block.firstSequence() + nSeq) * seqLen);
       NDArray tokens = m.create(ids, new Shape(nSeq, seqLen)); // [batch, seq]
       ForwardResult fr = model.forward(tokens, new ForwardOptions(java.util.Set.of(), null, true));
-      long dModel = fr.finalResid().getShape().get(2);
-      long vocab = fr.logits().getShape().get(2);
-      NDArray resid = fr.finalResid().reshape(f.rows, dModel); // [rows, dModel]
-      NDArray logits = fr.logits().reshape(f.rows, vocab); // [rows, vocab]
-      NDArray centred = resid.sub(resid.mean(new int[] {1}, true)); // [rows, dModel]
-      NDArray sigma = centred.square().mean(new int[] {1}).add(eps).sqrt(); // [rows]
-      NDArray shifted = logits.sub(effects.logitBias); // [rows, vocab]
-      NDArray probs = logits.softmax(1); // [rows, vocab]
-      int[] nextToken = new int[pairRow.length];
-      for (int p = 0; p < pairRow.length; p++) {
-        int t = pairRow[p] % seqLen;
-        nextToken[p] = t + 1 < seqLen ? ids[pairRow[p] + 1] : 0;
-      }
-      for (int from = 0; from < pairRow.length; from += PAIR_CHUNK) {
-        int to = Math.min(pairRow.length, from + PAIR_CHUNK);
-        int c = to - from;
-        try (NDManager cm = m.newSubManager()) {
-          long[] rowIdx = new long[c];
-          long[] featIdx = new long[c];
-          float[] act = new float[c];
-          long[] next = new long[c];
-          for (int p = 0; p < c; p++) {
-            rowIdx[p] = pairRow[from + p];
-            featIdx[p] = pairFeature[from + p];
-            act[p] = f.get(pairRow[from + p], pairFeature[from + p]);
-            next[p] = nextToken[from + p];
-          }
-          NDIndex rows = new NDIndex("{}", cm.create(rowIdx)); // pick c rows
-          NDIndex feats = new NDIndex("{}", cm.create(featIdx)); // pick c features
-          // Every gather lands in the chunk's manager, so every result derived from it does too.
-          NDArray fAct = cm.create(act).reshape(c, 1); // [c, 1]
-          NDArray r = centred.get(cm, rows); // [c, dModel]
-          NDArray u = effects.uCentred.get(cm, feats); // [c, dModel]
-          NDArray sigmaAbl = r.sub(u.mul(fAct)).square().mean(new int[] {1}, true).add(eps).sqrt(); // [c, 1]
-          NDArray ratio = sigma.get(cm, rows).reshape(c, 1).div(sigmaAbl); // [c, 1]
-          NDArray d = shifted.get(cm, rows).mul(ratio.sub(1)) // [c, vocab]
-              .sub(effects.vCentred.get(cm, feats).mul(fAct.div(sigmaAbl))); // [c, vocab]
-          NDArray dMax = d.max(new int[] {1}, true); // [c, 1]
-          NDArray lse = probs.get(cm, rows).mul(d.sub(dMax).exp()).sum(new int[] {1}, true).log().add(dMax); // [c, 1]
-          NDArray change = lse.sub(d); // [c, vocab]
-          int k = (int) Math.min(CANDIDATES, vocab);
-          NDList hi = change.topK(k, 1, true, true);
-          NDList lo = change.topK(k, 1, false, true);
-          NDArray nextChange = change.gather(cm.create(next).reshape(c, 1), 1); // [c, 1]
-          float[] hiV = hi.get(0).toFloatArray();
-          long[] hiI = hi.get(1).toType(DataType.INT64, false).toLongArray();
-          float[] loV = lo.get(0).toFloatArray();
-          long[] loI = lo.get(1).toType(DataType.INT64, false).toLongArray();
-          float[] nc = nextChange.toFloatArray();
-          for (int p = 0; p < c; p++) {
-            results[from + p] = new PairResult(
-                ordered(hiV, hiI, p * k, k, true), ordered(loV, loI, p * k, k, false), nc[p]);
-          }
-        }
-      }
+      NDArray l = fr.logits().reshape(f.rows, effects.vocab); // [rows, vocab]
+      logits = l.toFloatArray();
+      probs = l.softmax(1).toFloatArray(); // [rows, vocab]
+      resid = fr.finalResid().reshape(f.rows, effects.dModel).toFloatArray(); // [rows, dModel]
     }
-    return results;
-  }
-
-  /** The first hoverK of k candidates, re-sorted by value (descending when largest), ties by token id. */
-  private List<TokenValue> ordered(float[] v, long[] idx, int offset, int k, boolean largest) {
-    List<TokenValue> c = new ArrayList<>(k);
-    for (int j = 0; j < k; j++) c.add(new TokenValue((int) idx[offset + j], v[offset + j]));
-    c.sort((a, b) -> {
-      int byValue = largest ? Double.compare(b.value(), a.value()) : Double.compare(a.value(), b.value());
-      return byValue != 0 ? byValue : Integer.compare(a.token(), b.token());
+    int dModel = effects.dModel;
+    int vocab = effects.vocab;
+    // LayerNorm scale of every row's final residual stream, and the centred rows.
+    double[] sigma = new double[f.rows];
+    float[] centred = new float[resid.length];
+    for (int r = 0; r < f.rows; r++) {
+      double mean = 0;
+      for (int j = 0; j < dModel; j++) mean += resid[r * dModel + j];
+      mean /= dModel;
+      double ss = 0;
+      for (int j = 0; j < dModel; j++) {
+        double c = resid[r * dModel + j] - mean;
+        centred[r * dModel + j] = (float) c;
+        ss += c * c;
+      }
+      sigma[r] = Math.sqrt(ss / dModel + eps);
+    }
+    ThreadLocal<Ablation> kernels = ThreadLocal.withInitial(() -> new Ablation(vocab, hoverK));
+    java.util.stream.IntStream.range(0, pairRow.length).parallel().forEach(p -> {
+      int row = pairRow[p];
+      int feature = pairFeature[p];
+      double act = f.get(row, feature);
+      // sigma' of r - f ~u (the ablated, centred residual).
+      double ss = 0;
+      int ro = row * dModel;
+      int uo = feature * dModel;
+      for (int j = 0; j < dModel; j++) {
+        double c = centred[ro + j] - act * effects.uCentred[uo + j];
+        ss += c * c;
+      }
+      double sigmaAbl = Math.sqrt(ss / dModel + eps);
+      int t = row % seqLen;
+      int next = t + 1 < seqLen ? ids[row + 1] : -1;
+      Ablation.Result res = kernels.get().run(logits, probs, row * vocab, effects.logitBias, effects.vCentred[feature],
+          sigma[row] / sigmaAbl - 1, act / sigmaAbl, next);
+      results[p] = new PairResult(res.top(), res.bottom(), res.nextTokenChange());
     });
-    return List.copyOf(c.subList(0, Math.min(hoverK, c.size())));
+    return results;
   }
 
   /** Groups refs by the batch holding their sequence. */
