@@ -1,0 +1,86 @@
+package org.featureatlas.dataset;
+
+import java.io.IOException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import org.featureatlas.check.AtlasException;
+import org.featureatlas.check.Check;
+import org.featureatlas.io.Npy;
+import org.featureatlas.io.NpyInts;
+import org.featureatlas.tokenize.AtlasTokenizer;
+
+/**
+ * {@code nSeq} sequences of {@code seqLen} token ids, row-major in {@code ids}.
+ */
+public record TokenDataset(int nSeq, int seqLen, int[] ids) {
+
+  public TokenDataset {
+    if (nSeq < 0 || seqLen < 0 || (long) nSeq * seqLen != ids.length) {
+      throw new IllegalArgumentException(nSeq + " x " + seqLen + " != " + ids.length);
+    }
+  }
+
+  /** Reads a 2-D integer {@code .npy} array {@code [sequences, seq_len]}. */
+  public static TokenDataset fromNpy(Path file) {
+    NpyInts a = Npy.read(file);
+    return new TokenDataset(a.rows(), a.cols(), a.data());
+  }
+
+  /**
+   * Tokenizes all of {@code textFile} (UTF-8) and cuts the ids into consecutive non-overlapping
+   * sequences of {@code seqLen}, dropping the remainder.
+   */
+  public static TokenDataset fromText(Path textFile, AtlasTokenizer tok, int seqLen) {
+    Check.readableFile(textFile);
+    Check.that(seqLen > 0, "sequence length must be positive, got " + seqLen);
+    String text;
+    try {
+      text = StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .decode(java.nio.ByteBuffer.wrap(Files.readAllBytes(textFile))).toString();
+    } catch (java.nio.charset.CharacterCodingException e) {
+      throw new AtlasException(textFile + ": not UTF-8 text");
+    } catch (IOException e) {
+      throw new AtlasException(textFile + ": cannot read: " + e.getMessage(), e);
+    }
+    int[] all = tok.encode(text);
+    int nSeq = all.length / seqLen;
+    Check.file(nSeq > 0, textFile, "only " + all.length + " tokens, fewer than one sequence of " + seqLen);
+    return new TokenDataset(nSeq, seqLen, Arrays.copyOf(all, nSeq * seqLen));
+  }
+
+  /** Token at sequence {@code s}, position {@code t}. */
+  public int token(int s, int t) {
+    return ids[s * seqLen + t];
+  }
+
+  /** Number of positions, {@code nSeq * seqLen}. */
+  public long positions() {
+    return (long) nSeq * seqLen;
+  }
+
+  /** Ids of sequences {@code [from, to)}, row-major. */
+  public int[] rows(int from, int to) {
+    return Arrays.copyOfRange(ids, from * seqLen, to * seqLen);
+  }
+
+  /**
+   * Fails, naming {@code source}, on an empty dataset, a negative or out-of-vocabulary id (the
+   * first one, with its position), or sequences longer than the model's {@code nPositions}.
+   */
+  public void validate(Path source, int vocabSize, int nPositions) {
+    Check.file(nSeq > 0 && seqLen > 0, source, "empty token dataset (" + nSeq + " x " + seqLen + ")");
+    Check.file(seqLen <= nPositions, source, "sequence length " + seqLen
+        + " exceeds the model's n_positions " + nPositions);
+    for (int i = 0; i < ids.length; i++) {
+      int id = ids[i];
+      if (id < 0 || id >= vocabSize) {
+        throw new AtlasException(source + ": token id " + id + " at [" + i / seqLen + ", " + i % seqLen
+            + "] is outside the vocabulary 0.." + (vocabSize - 1));
+      }
+    }
+  }
+}

@@ -1,0 +1,141 @@
+package org.featureatlas.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.featureatlas.check.AtlasException;
+import org.featureatlas.io.HostTensor;
+
+/**
+ * GPT-2 in DJL NDArrays, read top to bottom like nanoGPT: {@link Embedding}, then {@link Block}s
+ * ({@link LayerNorm}, {@link Attention}, {@link Mlp}), then the final LayerNorm and the unembedding.
+ * The forward pass uses only NDArray ops, so it is differentiable under a DJL GradientCollector.
+ * Hook values are requested per call ({@link ForwardOptions}), never registered on the model.
+ */
+public final class Gpt2Model implements AutoCloseable {
+  private final Gpt2Config config;
+  private final NDManager manager;
+  private final Map<String, NDArray> params;
+  private final String unembedName;
+  private final Embedding embedding;
+  private final List<Block> blocks = new ArrayList<>();
+  private final LayerNorm lnF;
+
+  /** Copies {@code weights} into NDArrays owned by a sub-manager of {@code manager}. */
+  public Gpt2Model(Gpt2Weights weights, NDManager manager) {
+    this.config = weights.config();
+    this.manager = manager.newSubManager();
+    Map<String, NDArray> p = new TreeMap<>();
+    for (Map.Entry<String, HostTensor> e : weights.all().entrySet()) {
+      NDArray a = toNd(e.getValue(), this.manager);
+      a.setName(e.getKey());
+      p.put(e.getKey(), a);
+    }
+    this.params = Collections.unmodifiableMap(p);
+    this.unembedName = weights.unembedName();
+    this.embedding = new Embedding(p.get("wte.weight"), p.get("wpe.weight"));
+    for (int i = 0; i < config.nLayer(); i++) {
+      String h = "h." + i + ".";
+      blocks.add(new Block(i,
+          new LayerNorm(p.get(h + "ln_1.weight"), p.get(h + "ln_1.bias"), config.layerNormEpsilon()),
+          new Attention(new Conv1D(p.get(h + "attn.c_attn.weight"), p.get(h + "attn.c_attn.bias")),
+              new Conv1D(p.get(h + "attn.c_proj.weight"), p.get(h + "attn.c_proj.bias")), config.nHead()),
+          new LayerNorm(p.get(h + "ln_2.weight"), p.get(h + "ln_2.bias"), config.layerNormEpsilon()),
+          new Mlp(new Conv1D(p.get(h + "mlp.c_fc.weight"), p.get(h + "mlp.c_fc.bias")),
+              new Conv1D(p.get(h + "mlp.c_proj.weight"), p.get(h + "mlp.c_proj.bias")))));
+    }
+    this.lnF = new LayerNorm(p.get("ln_f.weight"), p.get("ln_f.bias"), config.layerNormEpsilon());
+  }
+
+  /**
+   * A float32 NDArray holding {@code t}, via a fresh direct native-order buffer (fast for big
+   * arrays; the buffer may be shared with the array, so it is never reused).
+   */
+  public static NDArray toNd(HostTensor t, NDManager manager) {
+    ByteBuffer buf = ByteBuffer.allocateDirect(Math.multiplyExact(t.data().length, 4))
+        .order(ByteOrder.nativeOrder());
+    buf.asFloatBuffer().put(t.data());
+    return manager.create(buf, new Shape(t.shape()), DataType.FLOAT32);
+  }
+
+  public Gpt2Config config() {
+    return config;
+  }
+
+  /** The parameter {@code name} (Hugging Face name without prefix). */
+  public NDArray param(String name) {
+    NDArray a = params.get(name);
+    if (a == null) {
+      throw new IllegalArgumentException("no GPT-2 parameter named " + name);
+    }
+    return a;
+  }
+
+  /** All parameters by name, sorted; a trainer attaches gradients to these. */
+  public Map<String, NDArray> params() {
+    return params;
+  }
+
+  /**
+   * Runs {@code tokens [batch, seq]} (any integer type) through the model. Every returned array is
+   * attached to {@code tokens.getManager()}.
+   */
+  public ForwardResult forward(NDArray tokens, ForwardOptions options) {
+    Shape shape = tokens.getShape();
+    if (shape.dimension() != 2) {
+      throw new IllegalArgumentException("tokens must be [batch, seq], got " + shape);
+    }
+    long seq = shape.get(1);
+    if (seq > config.nPositions() || seq < 1) {
+      throw new AtlasException("sequence length " + seq + " is outside 1.." + config.nPositions()
+          + " (the model's n_positions)");
+    }
+    for (HookPoint h : options.capture()) {
+      h.checkIn(config);
+    }
+    if (options.stopAfter() != null) {
+      options.stopAfter().checkIn(config);
+    }
+    NDManager m = tokens.getManager();
+    Trace trace = new Trace(options);
+    NDArray maskBias = causalMaskBias(m, (int) seq); // [seq, seq]
+    NDArray x = embedding.apply(tokens); // [batch, seq, dModel]
+    for (Block block : blocks) {
+      x = block.apply(x, maskBias, trace); // [batch, seq, dModel]
+      if (trace.stopped()) {
+        return new ForwardResult(Collections.unmodifiableMap(trace.values()), null, null);
+      }
+    }
+    NDArray logits = null;
+    if (options.logits()) {
+      NDArray unembedT = params.get(unembedName).transpose(); // [dModel, vocab]
+      unembedT.attach(m);
+      logits = lnF.apply(x).matMul(unembedT); // [batch, seq, vocab]
+    }
+    return new ForwardResult(Collections.unmodifiableMap(trace.values()), x, logits);
+  }
+
+  /** 0 where key position {@code j <= i} (query), negative infinity above the diagonal. */
+  private static NDArray causalMaskBias(NDManager m, int seq) {
+    float[] bias = new float[seq * seq];
+    for (int i = 0; i < seq; i++) {
+      for (int j = i + 1; j < seq; j++) {
+        bias[i * seq + j] = Float.NEGATIVE_INFINITY;
+      }
+    }
+    return m.create(bias, new Shape(seq, seq)); // [seq, seq]
+  }
+
+  @Override
+  public void close() {
+    manager.close();
+  }
+}

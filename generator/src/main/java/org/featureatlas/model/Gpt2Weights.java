@@ -1,0 +1,180 @@
+package org.featureatlas.model;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import org.featureatlas.check.AtlasException;
+import org.featureatlas.check.Check;
+import org.featureatlas.io.HostTensor;
+import org.featureatlas.io.SafeTensors;
+import org.featureatlas.io.SafeTensorsWriter;
+
+/**
+ * GPT-2 weights on the host, by Hugging Face name without the optional {@code transformer.} prefix
+ * (e.g. {@code h.0.attn.c_attn.weight}). Conv1D weights are {@code [in, out]}: {@code y = x @ W + b}.
+ */
+public final class Gpt2Weights {
+  public static final String CONFIG_FILE = "config.json";
+  public static final String WEIGHTS_FILE = "model.safetensors";
+  private static final String PREFIX = "transformer.";
+  private static final String LM_HEAD = "lm_head.weight";
+
+  private final Gpt2Config config;
+  private final Map<String, HostTensor> tensors;
+
+  private Gpt2Weights(Gpt2Config config, Map<String, HostTensor> tensors) {
+    this.config = config;
+    this.tensors = Collections.unmodifiableMap(new TreeMap<>(tensors));
+  }
+
+  /** Every tensor name and shape a checkpoint of {@code config} must hold (no lm_head), in model order. */
+  public static Map<String, long[]> expectedShapes(Gpt2Config config) {
+    long d = config.nEmbd();
+    long m = config.dMlp();
+    Map<String, long[]> s = new LinkedHashMap<>();
+    s.put("wte.weight", new long[] {config.vocabSize(), d});
+    s.put("wpe.weight", new long[] {config.nPositions(), d});
+    for (int i = 0; i < config.nLayer(); i++) {
+      String h = "h." + i + ".";
+      s.put(h + "ln_1.weight", new long[] {d});
+      s.put(h + "ln_1.bias", new long[] {d});
+      s.put(h + "attn.c_attn.weight", new long[] {d, 3 * d});
+      s.put(h + "attn.c_attn.bias", new long[] {3 * d});
+      s.put(h + "attn.c_proj.weight", new long[] {d, d});
+      s.put(h + "attn.c_proj.bias", new long[] {d});
+      s.put(h + "ln_2.weight", new long[] {d});
+      s.put(h + "ln_2.bias", new long[] {d});
+      s.put(h + "mlp.c_fc.weight", new long[] {d, m});
+      s.put(h + "mlp.c_fc.bias", new long[] {m});
+      s.put(h + "mlp.c_proj.weight", new long[] {m, d});
+      s.put(h + "mlp.c_proj.bias", new long[] {d});
+    }
+    s.put("ln_f.weight", new long[] {d});
+    s.put("ln_f.bias", new long[] {d});
+    return s;
+  }
+
+  /**
+   * Loads {@code modelDir/config.json} and {@code modelDir/model.safetensors}. Names may carry the
+   * {@code transformer.} prefix; extra tensors (attention mask buffers) are ignored.
+   */
+  public static Gpt2Weights load(Path modelDir) {
+    Check.directory(modelDir);
+    Gpt2Config config = Gpt2Config.read(modelDir.resolve(CONFIG_FILE));
+    Path file = modelDir.resolve(WEIGHTS_FILE);
+    Map<String, HostTensor> tensors = new TreeMap<>();
+    try (SafeTensors st = SafeTensors.open(file)) {
+      Map<String, String> stored = new TreeMap<>();
+      for (String name : st.names()) {
+        String plain = name.startsWith(PREFIX) ? name.substring(PREFIX.length()) : name;
+        stored.put(plain, name);
+      }
+      Map<String, long[]> expected = new LinkedHashMap<>(expectedShapes(config));
+      if (stored.containsKey(LM_HEAD)) {
+        expected.put(LM_HEAD, new long[] {config.vocabSize(), config.nEmbd()});
+      }
+      for (Map.Entry<String, long[]> e : expected.entrySet()) {
+        String name = stored.get(e.getKey());
+        Check.file(name != null, file, "missing tensor " + e.getKey() + " (expected shape "
+            + Arrays.toString(e.getValue()) + ")");
+        long[] found = st.shape(name);
+        Check.file(Arrays.equals(found, e.getValue()), file, "tensor " + name + " has shape "
+            + Arrays.toString(found) + ", expected " + Arrays.toString(e.getValue()) + " from "
+            + CONFIG_FILE);
+        HostTensor t = st.get(name);
+        Check.finite(t.data(), file, name);
+        tensors.put(e.getKey(), t);
+      }
+    }
+    return new Gpt2Weights(config, tensors);
+  }
+
+  /**
+   * Deterministic random weights for tests and benchmarks: N(0, 0.02) matrices and linear biases,
+   * LayerNorm weight 1 and bias 0. Each tensor's values depend only on {@code seed} and its name.
+   */
+  public static Gpt2Weights random(Gpt2Config config, long seed) {
+    Map<String, HostTensor> tensors = new TreeMap<>();
+    for (Map.Entry<String, long[]> e : expectedShapes(config).entrySet()) {
+      String name = e.getKey();
+      float[] v = new float[Math.toIntExact(HostTensor.elementCount(e.getValue()))];
+      if (name.contains("ln_") && name.endsWith(".weight")) {
+        Arrays.fill(v, 1f);
+      } else if (!name.contains("ln_")) {
+        Random r = new Random(seed * 1_000_003L + name.hashCode());
+        for (int i = 0; i < v.length; i++) {
+          v[i] = (float) (0.02 * r.nextGaussian());
+        }
+      }
+      tensors.put(name, HostTensor.of(v, e.getValue()));
+    }
+    return new Gpt2Weights(config, tensors);
+  }
+
+  /** Weights from a name map (names without prefix); shapes are checked against {@code config}. */
+  public static Gpt2Weights of(Gpt2Config config, Map<String, HostTensor> tensors) {
+    Map<String, long[]> expected = new LinkedHashMap<>(expectedShapes(config));
+    if (tensors.containsKey(LM_HEAD)) {
+      expected.put(LM_HEAD, new long[] {config.vocabSize(), config.nEmbd()});
+    }
+    Map<String, HostTensor> kept = new TreeMap<>();
+    for (Map.Entry<String, long[]> e : expected.entrySet()) {
+      HostTensor t = tensors.get(e.getKey());
+      if (t == null || !Arrays.equals(t.shape(), e.getValue())) {
+        throw new IllegalArgumentException("tensor " + e.getKey() + ": expected "
+            + Arrays.toString(e.getValue()) + ", got " + t);
+      }
+      kept.put(e.getKey(), t);
+    }
+    return new Gpt2Weights(config, kept);
+  }
+
+  /** Writes {@code config.json} and {@code model.safetensors} (F16 when {@code f16}) into {@code modelDir}. */
+  public void save(Path modelDir, boolean f16) {
+    try {
+      Files.createDirectories(modelDir);
+    } catch (IOException e) {
+      throw new AtlasException(modelDir + ": cannot create directory: " + e.getMessage(), e);
+    }
+    config.write(modelDir.resolve(CONFIG_FILE));
+    SafeTensorsWriter.write(modelDir.resolve(WEIGHTS_FILE), tensors, f16, Map.of("format", "pt"));
+  }
+
+  public Gpt2Config config() {
+    return config;
+  }
+
+  /** The tensor {@code name} (without prefix). */
+  public HostTensor get(String name) {
+    HostTensor t = tensors.get(name);
+    if (t == null) {
+      throw new IllegalArgumentException("no GPT-2 tensor named " + name);
+    }
+    return t;
+  }
+
+  public boolean has(String name) {
+    return tensors.containsKey(name);
+  }
+
+  /** All tensors by name, sorted. */
+  public Map<String, HostTensor> all() {
+    return tensors;
+  }
+
+  /** The unembedding {@code [vocab, d_model]}: {@code lm_head.weight} if present, else {@code wte.weight}. */
+  public HostTensor unembed() {
+    return tensors.containsKey(LM_HEAD) ? tensors.get(LM_HEAD) : tensors.get("wte.weight");
+  }
+
+  /** Name of the unembedding tensor ({@code lm_head.weight} or {@code wte.weight}). */
+  public String unembedName() {
+    return tensors.containsKey(LM_HEAD) ? LM_HEAD : "wte.weight";
+  }
+}

@@ -1,0 +1,71 @@
+package org.featureatlas.model;
+
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.featureatlas.check.AtlasException;
+
+/** A TransformerLens hook point such as {@code blocks.8.hook_resid_pre}. */
+public record HookPoint(int layer, HookSite site) implements Comparable<HookPoint> {
+  private static final Pattern NAME = Pattern.compile("blocks\\.(\\d{1,6})\\.(.+)");
+
+  public HookPoint {
+    if (layer < 0 || site == null) {
+      throw new IllegalArgumentException("bad hook point " + layer + " " + site);
+    }
+  }
+
+  /** Parses a TransformerLens hook name; anything else is an {@link AtlasException}. */
+  public static HookPoint parse(String name) {
+    Matcher m = NAME.matcher(name == null ? "" : name.strip());
+    if (m.matches()) {
+      for (HookSite site : HookSite.values()) {
+        if (site.suffix().equals(m.group(2))) {
+          return new HookPoint(Integer.parseInt(m.group(1)), site);
+        }
+      }
+    }
+    throw new AtlasException("unsupported hook name '" + name + "' (expected blocks.L.hook_resid_pre, "
+        + "blocks.L.hook_resid_mid, blocks.L.hook_resid_post, blocks.L.hook_attn_out, "
+        + "blocks.L.hook_mlp_out or blocks.L.mlp.hook_post)");
+  }
+
+  /** Width of the hook's value: d_mlp for {@code mlp.hook_post}, else d_model. */
+  public int width(Gpt2Config config) {
+    return site == HookSite.MLP_POST ? config.dMlp() : config.nEmbd();
+  }
+
+  /** Whether the value is a write to (or a state of) the residual stream, which TransformerLens centres. */
+  public boolean writesResidual() {
+    return site != HookSite.MLP_POST;
+  }
+
+  /** Fails unless the model has this hook's layer. */
+  public void checkIn(Gpt2Config config) {
+    if (layer >= config.nLayer()) {
+      throw new AtlasException("hook " + this + ": the model has only " + config.nLayer() + " layers");
+    }
+  }
+
+  /** Order: by layer, then by position in the block (resid_pre, attn_out, resid_mid, mlp_post, mlp_out, resid_post). */
+  @Override
+  public int compareTo(HookPoint o) {
+    int c = Integer.compare(layer, o.layer);
+    return c != 0 ? c : Integer.compare(order(site), order(o.site));
+  }
+
+  private static int order(HookSite s) {
+    return switch (s) {
+      case RESID_PRE -> 0;
+      case ATTN_OUT -> 1;
+      case RESID_MID -> 2;
+      case MLP_POST -> 3;
+      case MLP_OUT -> 4;
+      case RESID_POST -> 5;
+    };
+  }
+
+  @Override
+  public String toString() {
+    return "blocks." + layer + "." + site.suffix();
+  }
+}

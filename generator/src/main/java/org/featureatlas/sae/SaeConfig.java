@@ -1,0 +1,140 @@
+package org.featureatlas.sae;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.featureatlas.check.AtlasException;
+import org.featureatlas.check.Check;
+
+/**
+ * The parts of a SAELens {@code cfg.json} the atlas needs. Reads SAELens v6 configs (hook and model
+ * under {@code metadata}) and older flat ones ({@code hook_point} or {@code hook_name} at the top).
+ *
+ * @param k number of kept features per position for {@link Architecture#TOPK}, else 0
+ * @param centerWritingWeights the TransformerLens {@code center_writing_weights} the SAE was
+ *     trained with; null when the config has no {@code model_from_pretrained_kwargs} (then
+ *     centring applies, see feature-math.md)
+ * @param modelName the model the SAE was trained on, or null
+ */
+public record SaeConfig(Architecture architecture, int dIn, int dSae, String hookName,
+    boolean applyBDecToInput, int k, Boolean centerWritingWeights, String modelName) {
+
+  public static final String FILE = "cfg.json";
+  private static final ObjectMapper JSON = new ObjectMapper()
+      .enable(SerializationFeature.INDENT_OUTPUT)
+      .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+
+  public SaeConfig {
+    Check.that(architecture != null, "SAE architecture missing");
+    Check.that(dIn > 0 && dSae > 0, "SAE d_in and d_sae must be positive, got " + dIn + " and " + dSae);
+    Check.that(hookName != null && !hookName.isBlank(), "SAE hook name missing");
+    if (architecture == Architecture.TOPK) {
+      Check.that(k > 0 && k <= dSae, "topk SAE: k must be in 1.." + dSae + ", got " + k);
+    }
+  }
+
+  /** Whether hook values must be centred over d_model, by the rule in feature-math.md (null means yes). */
+  public boolean centringApplies() {
+    return centerWritingWeights == null || centerWritingWeights;
+  }
+
+  /** Reads a SAELens {@code cfg.json}. */
+  public static SaeConfig read(Path cfgJson) {
+    Check.readableFile(cfgJson);
+    JsonNode root;
+    try {
+      root = JSON.readTree(cfgJson.toFile());
+    } catch (IOException e) {
+      throw new AtlasException(cfgJson + ": not valid JSON: " + e.getMessage().split("\n")[0]);
+    }
+    Check.file(root != null && root.isObject(), cfgJson, "not a JSON object");
+    JsonNode meta = root.path("metadata");
+    String hook = text(meta, "hook_name");
+    if (hook == null) {
+      hook = text(root, "hook_name");
+    }
+    if (hook == null) {
+      hook = text(root, "hook_point");
+    }
+    Check.file(hook != null, cfgJson, "no hook name (metadata.hook_name, hook_name or hook_point)");
+    String model = text(meta, "model_name");
+    if (model == null) {
+      model = text(root, "model_name");
+    }
+    JsonNode kwargs = meta.get("model_from_pretrained_kwargs");
+    if (kwargs == null || kwargs.isNull()) {
+      kwargs = root.get("model_from_pretrained_kwargs");
+    }
+    Boolean centre = null;
+    if (kwargs != null && kwargs.isObject()) {
+      JsonNode c = kwargs.get("center_writing_weights");
+      // TransformerLens's default is true when the kwargs are given without this key.
+      centre = c == null || c.isNull() ? Boolean.TRUE : c.asBoolean();
+    }
+    String archName = text(root, "architecture");
+    Architecture arch;
+    try {
+      arch = archName == null ? Architecture.STANDARD : Architecture.parse(archName);
+    } catch (AtlasException e) {
+      throw new AtlasException(cfgJson + ": " + e.getMessage());
+    }
+    int k = 0;
+    if (root.hasNonNull("k")) {
+      k = root.get("k").asInt();
+    } else if (root.path("activation_fn_kwargs").hasNonNull("k")) {
+      k = root.path("activation_fn_kwargs").get("k").asInt();
+    }
+    Check.file(arch != Architecture.TOPK || k > 0, cfgJson, "topk SAE without k (k or activation_fn_kwargs.k)");
+    JsonNode applyNode = root.get("apply_b_dec_to_input");
+    boolean apply = applyNode == null || applyNode.isNull() || applyNode.asBoolean();
+    int dIn = intField(root, "d_in", cfgJson);
+    int dSae = intField(root, "d_sae", cfgJson);
+    try {
+      return new SaeConfig(arch, dIn, dSae, hook, apply, arch == Architecture.TOPK ? k : 0, centre, model);
+    } catch (AtlasException e) {
+      throw new AtlasException(cfgJson + ": " + e.getMessage());
+    }
+  }
+
+  private static String text(JsonNode node, String field) {
+    JsonNode n = node.get(field);
+    return n == null || n.isNull() ? null : n.asText();
+  }
+
+  private static int intField(JsonNode root, String name, Path file) {
+    JsonNode n = root.get(name);
+    Check.file(n != null && n.isIntegralNumber() && n.canConvertToInt(), file,
+        "missing or non-integer field " + name);
+    return n.asInt();
+  }
+
+  /** Writes a SAELens v6-style {@code cfg.json}. */
+  public void write(Path cfgJson) {
+    ObjectNode o = JSON.createObjectNode();
+    o.put("architecture", architecture.configName());
+    o.put("d_in", dIn);
+    o.put("d_sae", dSae);
+    o.put("dtype", "float32");
+    o.put("apply_b_dec_to_input", applyBDecToInput);
+    if (architecture == Architecture.TOPK) {
+      o.put("k", k);
+    }
+    ObjectNode meta = o.putObject("metadata");
+    meta.put("hook_name", hookName);
+    if (modelName != null) {
+      meta.put("model_name", modelName);
+    }
+    if (centerWritingWeights != null) {
+      meta.putObject("model_from_pretrained_kwargs").put("center_writing_weights", centerWritingWeights);
+    }
+    try {
+      Files.writeString(cfgJson, JSON.writeValueAsString(o) + "\n");
+    } catch (IOException e) {
+      throw new AtlasException(cfgJson + ": cannot write: " + e.getMessage(), e);
+    }
+  }
+}

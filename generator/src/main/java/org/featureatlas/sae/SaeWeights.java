@@ -1,0 +1,182 @@
+package org.featureatlas.sae;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import org.featureatlas.check.AtlasException;
+import org.featureatlas.check.Check;
+import org.featureatlas.io.HostTensor;
+import org.featureatlas.io.SafeTensors;
+import org.featureatlas.io.SafeTensorsWriter;
+
+/**
+ * A SAELens SAE on the host: {@code W_enc [d_in, d_sae]}, {@code b_enc [d_sae]},
+ * {@code W_dec [d_sae, d_in]}, {@code b_dec [d_in]} and, for JumpReLU, {@code threshold [d_sae]}.
+ */
+public final class SaeWeights {
+  public static final String WEIGHTS_FILE = "sae_weights.safetensors";
+
+  private final SaeConfig config;
+  private final HostTensor wEnc;
+  private final HostTensor bEnc;
+  private final HostTensor wDec;
+  private final HostTensor bDec;
+  private final HostTensor threshold;
+
+  /** Checks shapes against {@code config}; {@code threshold} may be null except for JumpReLU. */
+  public SaeWeights(SaeConfig config, HostTensor wEnc, HostTensor bEnc, HostTensor wDec, HostTensor bDec,
+      HostTensor threshold) {
+    long dIn = config.dIn();
+    long dSae = config.dSae();
+    shape("W_enc", wEnc, dIn, dSae);
+    shape("b_enc", bEnc, dSae);
+    shape("W_dec", wDec, dSae, dIn);
+    shape("b_dec", bDec, dIn);
+    if (threshold != null) {
+      shape("threshold", threshold, dSae);
+    }
+    Check.that(config.architecture() != Architecture.JUMPRELU || threshold != null,
+        "jumprelu SAE without a threshold tensor");
+    this.config = config;
+    this.wEnc = wEnc;
+    this.bEnc = bEnc;
+    this.wDec = wDec;
+    this.bDec = bDec;
+    this.threshold = threshold;
+  }
+
+  private static void shape(String name, HostTensor t, long... expected) {
+    Check.that(t != null, "missing tensor " + name);
+    Check.that(t.hasShape(expected), "tensor " + name + " has shape " + Arrays.toString(t.shape())
+        + ", expected " + Arrays.toString(expected) + " from cfg.json (d_in, d_sae)");
+  }
+
+  /** Loads {@code saeDir/cfg.json} and {@code saeDir/sae_weights.safetensors}. */
+  public static SaeWeights load(Path saeDir) {
+    Check.directory(saeDir);
+    SaeConfig config = SaeConfig.read(saeDir.resolve(SaeConfig.FILE));
+    Path file = saeDir.resolve(WEIGHTS_FILE);
+    try (SafeTensors st = SafeTensors.open(file)) {
+      Map<String, HostTensor> t = new TreeMap<>();
+      for (String name : new String[] {"W_enc", "b_enc", "W_dec", "b_dec", "threshold"}) {
+        if (st.has(name)) {
+          HostTensor value = st.get(name);
+          Check.finite(value.data(), file, name);
+          t.put(name, value);
+        } else if (!name.equals("threshold") || config.architecture() == Architecture.JUMPRELU) {
+          throw new AtlasException(file + ": missing tensor " + name);
+        }
+      }
+      try {
+        return new SaeWeights(config, t.get("W_enc"), t.get("b_enc"), t.get("W_dec"), t.get("b_dec"),
+            config.architecture() == Architecture.JUMPRELU ? t.get("threshold") : null);
+      } catch (AtlasException e) {
+        throw new AtlasException(file + ": " + e.getMessage());
+      }
+    }
+  }
+
+  /** {@link #random(SaeConfig, long, double)} for inputs of unit scale. */
+  public static SaeWeights random(SaeConfig config, long seed) {
+    return random(config, seed, 1.0);
+  }
+
+  /**
+   * Deterministic random weights for tests and benchmarks, sparse for inputs whose entries have
+   * standard deviation about {@code inputStd}: pre-activations are roughly N(-2, 1), so a few
+   * percent of features fire. Decoder rows have unit norm; JumpReLU thresholds lie in [0, 0.5).
+   */
+  public static SaeWeights random(SaeConfig config, long seed, double inputStd) {
+    int dIn = config.dIn();
+    int dSae = config.dSae();
+    Random r = new Random(seed);
+    float[] wEnc = new float[dIn * dSae];
+    double scale = 1.0 / (Math.sqrt(dIn) * inputStd);
+    for (int i = 0; i < wEnc.length; i++) {
+      wEnc[i] = (float) (scale * r.nextGaussian());
+    }
+    float[] bEnc = new float[dSae];
+    for (int i = 0; i < dSae; i++) {
+      bEnc[i] = (float) (-2.0 + 0.3 * r.nextGaussian());
+    }
+    float[] wDec = new float[dSae * dIn];
+    for (int f = 0; f < dSae; f++) {
+      double norm = 0;
+      for (int j = 0; j < dIn; j++) {
+        double v = r.nextGaussian();
+        wDec[f * dIn + j] = (float) v;
+        norm += v * v;
+      }
+      float inv = (float) (1.0 / Math.sqrt(norm));
+      for (int j = 0; j < dIn; j++) {
+        wDec[f * dIn + j] *= inv;
+      }
+    }
+    float[] bDec = new float[dIn];
+    for (int j = 0; j < dIn; j++) {
+      bDec[j] = (float) (0.1 * inputStd * r.nextGaussian());
+    }
+    HostTensor threshold = null;
+    if (config.architecture() == Architecture.JUMPRELU) {
+      float[] th = new float[dSae];
+      for (int i = 0; i < dSae; i++) {
+        th[i] = (float) (0.5 * r.nextDouble());
+      }
+      threshold = HostTensor.of(th, dSae);
+    }
+    return new SaeWeights(config, HostTensor.of(wEnc, dIn, dSae), HostTensor.of(bEnc, dSae),
+        HostTensor.of(wDec, dSae, dIn), HostTensor.of(bDec, dIn), threshold);
+  }
+
+  /** Writes {@code cfg.json} and {@code sae_weights.safetensors} (F32) into {@code saeDir}. */
+  public void save(Path saeDir) {
+    try {
+      Files.createDirectories(saeDir);
+    } catch (IOException e) {
+      throw new AtlasException(saeDir + ": cannot create directory: " + e.getMessage(), e);
+    }
+    config.write(saeDir.resolve(SaeConfig.FILE));
+    Map<String, HostTensor> t = new TreeMap<>();
+    t.put("W_enc", wEnc);
+    t.put("b_enc", bEnc);
+    t.put("W_dec", wDec);
+    t.put("b_dec", bDec);
+    if (threshold != null) {
+      t.put("threshold", threshold);
+    }
+    SafeTensorsWriter.write(saeDir.resolve(WEIGHTS_FILE), t, false, Map.of());
+  }
+
+  public SaeConfig config() {
+    return config;
+  }
+
+  /** {@code [d_in, d_sae]}. */
+  public HostTensor wEnc() {
+    return wEnc;
+  }
+
+  /** {@code [d_sae]}. */
+  public HostTensor bEnc() {
+    return bEnc;
+  }
+
+  /** {@code [d_sae, d_in]}. */
+  public HostTensor wDec() {
+    return wDec;
+  }
+
+  /** {@code [d_in]}. */
+  public HostTensor bDec() {
+    return bDec;
+  }
+
+  /** {@code [d_sae]}, or null when the SAE is not JumpReLU. */
+  public HostTensor threshold() {
+    return threshold;
+  }
+}

@@ -1,0 +1,2 @@
+/** SAELens sparse autoencoders: config, host weights and the DJL encoder. */
+package org.featureatlas.sae;

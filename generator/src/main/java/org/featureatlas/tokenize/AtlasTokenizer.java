@@ -1,0 +1,157 @@
+package org.featureatlas.tokenize;
+
+import ai.djl.huggingface.tokenizers.Encoding;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import org.featureatlas.check.AtlasException;
+import org.featureatlas.check.Check;
+
+/**
+ * A Hugging Face {@code tokenizer.json} loaded from a local file (DJL's HuggingFaceTokenizer, no
+ * download), with display strings for every id.
+ */
+public final class AtlasTokenizer implements AutoCloseable {
+  /** Texts longer than this are tokenized in pieces cut where the cut cannot change the tokens. */
+  static final int PIECE_CHARS = 1 << 20;
+
+  private final Path file;
+  private final HuggingFaceTokenizer tokenizer;
+  private final List<String> displayVocab;
+
+  private AtlasTokenizer(Path file, HuggingFaceTokenizer tokenizer, List<String> displayVocab) {
+    this.file = file;
+    this.tokenizer = tokenizer;
+    this.displayVocab = displayVocab;
+  }
+
+  /** Loads {@code tokenizerJson}; a broken file is a one-line {@link AtlasException}. */
+  public static AtlasTokenizer load(Path tokenizerJson) {
+    Check.readableFile(tokenizerJson);
+    List<String> vocab = readDisplayVocab(tokenizerJson);
+    HuggingFaceTokenizer tok;
+    try {
+      tok = HuggingFaceTokenizer.builder()
+          .optTokenizerPath(tokenizerJson)
+          .optAddSpecialTokens(false)
+          .optTruncation(false)
+          .optPadding(false)
+          .build();
+    } catch (IOException | RuntimeException e) {
+      throw new AtlasException(tokenizerJson + ": cannot load tokenizer: "
+          + String.valueOf(e.getMessage()).split("\n")[0], e);
+    }
+    return new AtlasTokenizer(tokenizerJson, tok, vocab);
+  }
+
+  private static List<String> readDisplayVocab(Path file) {
+    JsonNode root;
+    try {
+      root = new ObjectMapper().readTree(file.toFile());
+    } catch (IOException e) {
+      throw new AtlasException(file + ": not valid JSON: " + String.valueOf(e.getMessage()).split("\n")[0]);
+    }
+    JsonNode vocab = root == null ? null : root.path("model").get("vocab");
+    Check.file(vocab != null && vocab.isObject(), file, "no model.vocab object (only BPE/WordPiece/WordLevel "
+        + "tokenizers with a vocab map are supported)");
+    boolean byteLevel = "ByteLevel".equals(root.path("decoder").path("type").asText())
+        || "ByteLevel".equals(root.path("pre_tokenizer").path("type").asText());
+    int size = 0;
+    for (Iterator<JsonNode> it = vocab.elements(); it.hasNext(); ) {
+      size = Math.max(size, it.next().asInt() + 1);
+    }
+    for (JsonNode added : root.path("added_tokens")) {
+      size = Math.max(size, added.path("id").asInt() + 1);
+    }
+    Check.file(size > 0, file, "empty vocab");
+    String[] display = new String[size];
+    for (Iterator<Map.Entry<String, JsonNode>> it = vocab.fields(); it.hasNext(); ) {
+      Map.Entry<String, JsonNode> e = it.next();
+      int id = e.getValue().asInt();
+      Check.file(id >= 0, file, "negative id in vocab: " + e.getKey());
+      display[id] = byteLevel ? ByteLevel.decode(e.getKey()) : e.getKey();
+    }
+    for (JsonNode added : root.path("added_tokens")) {
+      display[added.path("id").asInt()] = added.path("content").asText();
+    }
+    List<String> out = new ArrayList<>(size);
+    for (String s : display) {
+      out.add(s == null ? "" : s);
+    }
+    return Collections.unmodifiableList(out);
+  }
+
+  /** Token ids of {@code text}, no special tokens added. */
+  public int[] encode(String text) {
+    if (text.length() <= PIECE_CHARS) {
+      return encodePiece(text);
+    }
+    List<int[]> pieces = new ArrayList<>();
+    int total = 0;
+    int start = 0;
+    while (start < text.length()) {
+      int end = safeCut(text, start + PIECE_CHARS);
+      int[] ids = encodePiece(text.substring(start, end));
+      pieces.add(ids);
+      total += ids.length;
+      start = end;
+    }
+    int[] out = new int[total];
+    int at = 0;
+    for (int[] p : pieces) {
+      System.arraycopy(p, 0, out, at, p.length);
+      at += p.length;
+    }
+    return out;
+  }
+
+  /**
+   * The first position at or after {@code from} that follows a single newline between two
+   * non-space characters (where GPT-2's pre-tokenizer always splits), or the text's end.
+   */
+  static int safeCut(String text, int from) {
+    for (int i = Math.max(from, 2); i < text.length(); i++) {
+      if (text.charAt(i - 1) == '\n' && !Character.isWhitespace(text.charAt(i - 2))
+          && !Character.isWhitespace(text.charAt(i)) && !Character.isLowSurrogate(text.charAt(i))) {
+        return i;
+      }
+    }
+    return text.length();
+  }
+
+  private int[] encodePiece(String text) {
+    Encoding enc = tokenizer.encode(text, false, false);
+    long[] ids = enc.getIds();
+    int[] out = new int[ids.length];
+    for (int i = 0; i < ids.length; i++) {
+      out[i] = Math.toIntExact(ids[i]);
+    }
+    return out;
+  }
+
+  /** Display string of every id (index = id): byte-level symbols mapped back to text. */
+  public List<String> displayVocab() {
+    return displayVocab;
+  }
+
+  /** Number of ids (largest id in the vocab or added tokens, plus one). */
+  public int vocabSize() {
+    return displayVocab.size();
+  }
+
+  public Path file() {
+    return file;
+  }
+
+  @Override
+  public void close() {
+    tokenizer.close();
+  }
+}
