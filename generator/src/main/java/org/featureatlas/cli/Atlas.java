@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
     subcommands = {
         CommandLine.HelpCommand.class,
         // Each stage registers its command here, one line each.
+        TrainModelCommand.class,
     })
 public final class Atlas implements Runnable {
   @CommandLine.Spec
