@@ -35,3 +35,10 @@ demo-model: build demo-sources
 
 demo-checkpoint: demo-model demo-saes
 	@du -ch demo/model demo/sae demo/sae-b demo/tokens.npy | tail -1
+
+DEMO_SAE_ARGS = --hook blocks.0.mlp.hook_post --d-sae 2048 --k 32 --tokens 1048576 --epochs 1 --batch 2048 --lr 1e-3
+demo-saes: build
+	$(ATLAS) train-sae --model demo/model --train-tokens build/demo/train-tokens.npy --eval-tokens demo/tokens.npy \
+	  --out demo/sae --seed 1 --threads $(DEMO_THREADS) $(DEMO_SAE_ARGS)
+	$(ATLAS) train-sae --model demo/model --train-tokens build/demo/train-tokens.npy --eval-tokens demo/tokens.npy \
+	  --out demo/sae-b --seed 2 --threads $(DEMO_THREADS) $(DEMO_SAE_ARGS)

@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
         CommandLine.HelpCommand.class,
         // Each stage registers its command here, one line each.
         TrainModelCommand.class,
+        TrainSaeCommand.class,
     })
 public final class Atlas implements Runnable {
   @CommandLine.Spec
