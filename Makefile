@@ -33,7 +33,10 @@ demo-model: build demo-sources
 	  --out demo/model --held-out-tokens demo/tokens.npy --train-tokens build/demo/train-tokens.npy \
 	  --threads $(DEMO_THREADS) $(DEMO_MODEL_ARGS)
 
-demo-checkpoint: demo-model demo-saes
+# The SAEs train on the model just trained: the two steps run in order, even under make -j.
+demo-checkpoint:
+	$(MAKE) demo-model
+	$(MAKE) demo-saes
 	@du -ch demo/model demo/sae demo/sae-b demo/tokens.npy | tail -1
 
 DEMO_SAE_ARGS = --hook blocks.0.mlp.hook_post --d-sae 2048 --k 32 --tokens 1048576 --epochs 1 --batch 2048 --lr 1e-3
