@@ -22,6 +22,8 @@ import picocli.CommandLine.Command;
         MergeCommand.class,
         RenderCommand.class,
         BuildCommand.class,
+        TrainModelCommand.class,
+        TrainSaeCommand.class,
     })
 public final class Atlas implements Runnable {
   @CommandLine.Spec

@@ -1,0 +1,8 @@
+/**
+ * Training the demo's own model and SAEs on the CPU with DJL autograd: a GPT-2-architecture
+ * language model ({@link org.featureatlas.train.ModelTrainer}) through the same
+ * {@link org.featureatlas.model.Gpt2Model} forward pass the atlas uses, and TopK sparse
+ * autoencoders on one of its hooks ({@link org.featureatlas.train.SaeTrainer}). Both are
+ * deterministic for a given seed and thread count.
+ */
+package org.featureatlas.train;
