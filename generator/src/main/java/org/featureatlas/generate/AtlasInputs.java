@@ -84,7 +84,7 @@ record AtlasInputs(
         identity(req.model(), List.of(Gpt2Weights.CONFIG_FILE, Gpt2Weights.WEIGHTS_FILE, TOKENIZER)),
         identity(req.sae(), List.of(SaeConfig.FILE, SaeWeights.WEIGHTS_FILE)),
         req.saeB() == null ? null : identity(req.saeB(), List.of(SaeConfig.FILE, SaeWeights.WEIGHTS_FILE)),
-        identity(source.getParent(), List.of(source.getFileName().toString())));
+        datasetIdentity(source));
   }
 
   private static HookPoint hookOf(SaeWeights sae, Path saeDir, Gpt2Config cfg, Path modelDir) {
@@ -111,6 +111,12 @@ record AtlasInputs(
       out.add(s == null ? "<" + id + ">" : s);
     }
     return out;
+  }
+
+  /** A dataset file's identity: its file name and sha256. */
+  static Identity datasetIdentity(Path file) {
+    Identity id = identity(file.getParent(), List.of(file.getFileName().toString()));
+    return new Identity(file.getFileName().toString(), id.sha256());
   }
 
   /** Name and sha256 of the listed files of a directory that exist. */
