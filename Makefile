@@ -25,8 +25,8 @@ preview:
 
 # Benchmarks print figures; they are never run as tests. See docs/benchmarks.md.
 bench: build
-	ATLAS_JAVA_OPTS=-Xmx12g ATLAS_MAIN=org.featureatlas.bench.GenerateBench $(ATLAS) --tokens 16384 --skip-bare
-	ATLAS_JAVA_OPTS=-Xmx12g ATLAS_MAIN=org.featureatlas.bench.GenerateBench $(ATLAS) --tokens 65536
+	ATLAS_MAIN=org.featureatlas.bench.GenerateBench $(ATLAS) --tokens 16384 --skip-bare
+	ATLAS_MAIN=org.featureatlas.bench.GenerateBench $(ATLAS) --tokens 65536
 	$(MAKE) bench-render
 
 clean:
