@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -128,13 +127,12 @@ public final class SafeTensors implements AutoCloseable {
     }
     Check.file(root != null && root.isObject(), file, "safetensors header is not a JSON object");
     Map<String, Entry> entries = new TreeMap<>();
-    for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
-      Map.Entry<String, JsonNode> field = it.next();
+    for (Map.Entry<String, JsonNode> field : root.properties()) {
       String name = field.getKey();
       JsonNode node = field.getValue();
       if (name.equals("__metadata__")) {
         Check.file(node.isObject(), file, "safetensors __metadata__ is not an object");
-        node.fields().forEachRemaining(m -> metadata.put(m.getKey(), m.getValue().asText()));
+        node.properties().forEach(m -> metadata.put(m.getKey(), m.getValue().asText()));
         continue;
       }
       entries.put(name, parseEntry(file, name, node, dataLen));

@@ -1,6 +1,7 @@
 package org.featureatlas.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDScope;
 
 /** One pre-LayerNorm transformer block, recording its hook values into a {@link Trace}. */
 final class Block {
@@ -18,11 +19,31 @@ final class Block {
     this.mlp = mlp;
   }
 
-  /** {@code residPre [batch, seq, dModel]} to resid_post, or null when the trace says stop. */
+  /**
+   * {@code residPre [batch, seq, dModel]} to resid_post, or null when the trace says stop. The
+   * block's temporaries are closed on return (autograd keeps what backward needs); only the
+   * output and captured hook values survive.
+   */
   NDArray apply(NDArray residPre, NDArray maskBias, Trace trace) {
+    // Recorded outside the block's scope: residPre belongs to the enclosing one.
     if (trace.record(layer, HookSite.RESID_PRE, residPre)) {
       return null;
     }
+    NDArray out;
+    try (NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
+      out = run(residPre, maskBias, trace);
+      if (out != null) {
+        NDScope.unregister(out);
+      }
+    }
+    if (out != null && !trace.holds(out)) {
+      NDScope.register(out); // the enclosing scope closes it once the next block has used it
+    }
+    return out;
+  }
+
+  private NDArray run(NDArray residPre, NDArray maskBias, Trace trace) {
     NDArray attnOut = attn.apply(ln1.apply(residPre), maskBias); // [batch, seq, dModel]
     if (trace.record(layer, HookSite.ATTN_OUT, attnOut)) {
       return null;

@@ -2,6 +2,7 @@ package org.featureatlas.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.nio.ByteBuffer;
@@ -106,21 +107,27 @@ public final class Gpt2Model implements AutoCloseable {
     }
     NDManager m = tokens.getManager();
     Trace trace = new Trace(options);
-    NDArray maskBias = causalMaskBias(m, (int) seq); // [seq, seq]
-    NDArray x = embedding.apply(tokens); // [batch, seq, dModel]
-    for (Block block : blocks) {
-      x = block.apply(x, maskBias, trace); // [batch, seq, dModel]
-      if (trace.stopped()) {
-        return new ForwardResult(Collections.unmodifiableMap(trace.values()), null, null);
+    // Temporaries of the pass are closed on return; results are unregistered from the scope.
+    try (NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
+      NDArray maskBias = causalMaskBias(m, (int) seq); // [seq, seq]
+      NDArray x = embedding.apply(tokens); // [batch, seq, dModel]
+      for (Block block : blocks) {
+        x = block.apply(x, maskBias, trace); // [batch, seq, dModel]
+        if (trace.stopped()) {
+          return new ForwardResult(Collections.unmodifiableMap(trace.values()), null, null);
+        }
       }
+      NDScope.unregister(x);
+      NDArray logits = null;
+      if (options.logits()) {
+        NDArray unembedT = params.get(unembedName).transpose(); // [dModel, vocab]
+        unembedT.attach(m);
+        logits = lnF.apply(x).matMul(unembedT); // [batch, seq, vocab]
+        NDScope.unregister(logits);
+      }
+      return new ForwardResult(Collections.unmodifiableMap(trace.values()), x, logits);
     }
-    NDArray logits = null;
-    if (options.logits()) {
-      NDArray unembedT = params.get(unembedName).transpose(); // [dModel, vocab]
-      unembedT.attach(m);
-      logits = lnF.apply(x).matMul(unembedT); // [batch, seq, vocab]
-    }
-    return new ForwardResult(Collections.unmodifiableMap(trace.values()), x, logits);
   }
 
   /** 0 where key position {@code j <= i} (query), negative infinity above the diagonal. */

@@ -7,7 +7,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Random;
+import java.util.SplittableRandom;
 import java.util.TreeMap;
 import org.featureatlas.check.AtlasException;
 import org.featureatlas.check.Check;
@@ -100,21 +100,36 @@ public final class Gpt2Weights {
    * LayerNorm weight 1 and bias 0. Each tensor's values depend only on {@code seed} and its name.
    */
   public static Gpt2Weights random(Gpt2Config config, long seed) {
-    Map<String, HostTensor> tensors = new TreeMap<>();
-    for (Map.Entry<String, long[]> e : expectedShapes(config).entrySet()) {
-      String name = e.getKey();
-      float[] v = new float[Math.toIntExact(HostTensor.elementCount(e.getValue()))];
-      if (name.contains("ln_") && name.endsWith(".weight")) {
-        Arrays.fill(v, 1f);
-      } else if (!name.contains("ln_")) {
-        Random r = new Random(seed * 1_000_003L + name.hashCode());
-        for (int i = 0; i < v.length; i++) {
-          v[i] = (float) (0.02 * r.nextGaussian());
+    Map<String, long[]> shapes = expectedShapes(config);
+    Map<String, HostTensor> tensors = new TreeMap<>(shapes.keySet().parallelStream().collect(
+        java.util.stream.Collectors.toMap(name -> name, name -> randomTensor(name, shapes.get(name), seed))));
+    return new Gpt2Weights(config, tensors);
+  }
+
+  private static HostTensor randomTensor(String name, long[] shape, long seed) {
+    float[] v = new float[Math.toIntExact(HostTensor.elementCount(shape))];
+    if (name.contains("ln_") && name.endsWith(".weight")) {
+      Arrays.fill(v, 1f);
+    } else if (!name.contains("ln_")) {
+      SplittableRandom r = new SplittableRandom(seed * 1_000_003L + name.hashCode());
+      // Marsaglia's polar method with StrictMath: the same values on every JVM.
+      for (int i = 0; i < v.length; i += 2) {
+        double a;
+        double b;
+        double q;
+        do {
+          a = 2 * r.nextDouble() - 1;
+          b = 2 * r.nextDouble() - 1;
+          q = a * a + b * b;
+        } while (q >= 1 || q == 0);
+        double mult = 0.02 * StrictMath.sqrt(-2 * StrictMath.log(q) / q);
+        v[i] = (float) (a * mult);
+        if (i + 1 < v.length) {
+          v[i + 1] = (float) (b * mult);
         }
       }
-      tensors.put(name, HostTensor.of(v, e.getValue()));
     }
-    return new Gpt2Weights(config, tensors);
+    return HostTensor.of(v, shape);
   }
 
   /** Weights from a name map (names without prefix); shapes are checked against {@code config}. */

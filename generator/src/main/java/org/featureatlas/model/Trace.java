@@ -1,6 +1,7 @@
 package org.featureatlas.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDScope;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -19,11 +20,17 @@ final class Trace {
     HookPoint point = new HookPoint(layer, site);
     if (options.capture().contains(point)) {
       values.put(point, value);
+      NDScope.unregister(value); // the caller owns it: it outlives the block's scope
     }
     if (point.equals(options.stopAfter())) {
       stopped = true;
     }
     return stopped;
+  }
+
+  /** Whether {@code value} is one of the captured arrays. */
+  boolean holds(NDArray value) {
+    return values.values().stream().anyMatch(v -> v == value);
   }
 
   boolean stopped() {

@@ -91,6 +91,10 @@ public record SaeConfig(Architecture architecture, int dIn, int dSae, String hoo
     Check.file(arch != Architecture.TOPK || k > 0, cfgJson, "topk SAE without k (k or activation_fn_kwargs.k)");
     JsonNode applyNode = root.get("apply_b_dec_to_input");
     boolean apply = applyNode == null || applyNode.isNull() || applyNode.asBoolean();
+    JsonNode norm = root.get("normalize_activations");
+    Check.file(norm == null || norm.isNull() || (norm.isBoolean() && !norm.asBoolean())
+        || norm.asText().equals("none"), cfgJson, "normalize_activations " + norm
+        + " is not supported (only none)");
     int dIn = intField(root, "d_in", cfgJson);
     int dSae = intField(root, "d_sae", cfgJson);
     try {

@@ -3,6 +3,7 @@ package org.featureatlas.sae;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import org.featureatlas.model.Gpt2Model;
 
@@ -42,9 +43,20 @@ public final class SaeEncoder implements AutoCloseable {
     return input.matMul(wEnc).add(bEnc); // [n, dSae]
   }
 
-  /** Feature activations {@code f [n, dSae]} (float32) of {@code x [n, dIn]}, in x's manager. */
+  /**
+   * Feature activations {@code f [n, dSae]} (float32) of {@code x [n, dIn]}, in x's manager;
+   * temporaries are closed on return.
+   */
   public NDArray encode(NDArray x) {
-    NDArray pre = preActivation(x); // [n, dSae]
+    try (NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
+      NDArray f = activate(preActivation(x)); // [n, dSae]
+      NDScope.unregister(f);
+      return f;
+    }
+  }
+
+  private NDArray activate(NDArray pre) {
     return switch (config.architecture()) {
       case STANDARD -> pre.maximum(0f); // [n, dSae]
       case JUMPRELU -> pre.mul(pre.gt(threshold).toType(DataType.FLOAT32, false)); // [n, dSae]

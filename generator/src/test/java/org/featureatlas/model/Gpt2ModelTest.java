@@ -160,6 +160,15 @@ class Gpt2ModelTest {
         }
       }
       assertEquals(before, root.getManagedArrays().size(), "forward left arrays behind in the model's manager");
+      // Temporaries are freed as the pass goes: the batch manager holds only tokens and results.
+      try (NDManager batch = root.newSubManager()) {
+        NDArray tokens = tokenArray(batch, batchTokens(50));
+        ForwardResult r = model.forward(tokens, ForwardOptions.full(Set.of(HookPoint.parse("blocks.0.hook_resid_post"))));
+        assertEquals(4, batch.getManagedArrays().size(), "tokens, one hook, finalResid, logits");
+        r = model.forward(tokens, ForwardOptions.upTo(HookPoint.parse("blocks.1.mlp.hook_post")));
+        assertEquals(5, batch.getManagedArrays().size(), "plus one hook");
+        assertEquals(new Shape(BATCH, SEQ, 80), r.hook(HookPoint.parse("blocks.1.mlp.hook_post")).getShape());
+      }
     }
   }
 
