@@ -26,8 +26,9 @@ import org.featureatlas.progress.Progress;
 /**
  * Trains a GPT-2-architecture language model with DJL autograd through {@link Gpt2Model}'s
  * forward pass (the one the atlas uses), minimising {@link NextTokenLoss} with {@link AdamW}.
- * Deterministic for a given seed and libtorch thread count: the weights start from
- * {@link InitialWeights}, batches follow {@link BatchOrder}.
+ * Seeded: the weights start from
+ * {@link InitialWeights}, batches follow {@link BatchOrder}. See {@link TrainingThreads} for how far
+ * a run is bit-for-bit repeatable.
  */
 public final class ModelTrainer {
   private static final int EVAL_BATCH = 16;

@@ -31,7 +31,7 @@ import org.featureatlas.sae.SaeWeights;
  * the k active decoder rows), minimising
  * {@code ||x - x_hat||^2} divided by the activations' total variance. Decoder rows start random
  * with unit norm and are renormalised after every step; {@code W_enc} starts as {@code W_dec^T},
- * {@code b_dec} as the activations' mean. Deterministic for a given seed and thread count.
+ * {@code b_dec} as the activations' mean. Seeded; see {@link TrainingThreads} on repeatability.
  */
 public final class SaeTrainer {
   /** Steps between curve points: 50, or fewer so a short run still has 8 points. */
