@@ -4,9 +4,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.featureatlas.generate.Generation;
 import org.featureatlas.progress.Stages;
-import org.featureatlas.render.DiskSink;
 import org.featureatlas.render.RenderOptions;
-import org.featureatlas.render.SiteRenderer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -14,7 +12,8 @@ import picocli.CommandLine.Option;
 /** {@code atlas build}: generate, then render, in one command. */
 @Command(name = "build", mixinStandardHelpOptions = true,
     description = {"Runs `atlas generate` into the data directory, then `atlas render` into the site directory.",
-        "Both are written atomically; notes in DATA/notes (or --notes) are rendered with the site."})
+        "Both are written atomically; notes in DATA/notes (or --notes) are rendered with the site. The site",
+        "directory must be new, empty, a previous site or hold only .gitkeep (kept)."})
 public final class BuildCommand implements Callable<Integer> {
   @Mixin
   GenerateOptions inputs;
@@ -36,18 +35,14 @@ public final class BuildCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Stages stages = new Stages();
-    new Generation(stages, System.out).run(inputs.request(), data);
     RenderOptions opts = RenderOptions.defaults(data).withBaseUrl(baseUrl);
     if (notes != null) {
       opts = opts.withNotesDir(notes);
     }
-    RenderOptions o = opts;
-    try (DiskSink sink = DiskSink.open(site)) {
-      stages.run("render", () -> SiteRenderer.render(o, sink, Runtime.getRuntime().availableProcessors(), true));
-      stages.run("commit site", sink::commit);
-    }
-    System.out.println("site written to " + site.toAbsolutePath().normalize());
+    SiteOutput.check(opts, site); // before the model runs, not after
+    Stages stages = new Stages();
+    new Generation(stages, System.out).run(inputs.request(), data);
+    System.out.println("site written to " + SiteOutput.write(opts, site, Runtime.getRuntime().availableProcessors(), stages));
     stages.print(System.out);
     return 0;
   }

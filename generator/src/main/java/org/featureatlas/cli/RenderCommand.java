@@ -1,17 +1,9 @@
 package org.featureatlas.cli;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
-import java.util.stream.Stream;
-import org.featureatlas.check.AtlasException;
-import org.featureatlas.check.Check;
 import java.util.concurrent.Callable;
 import org.featureatlas.progress.Stages;
-import org.featureatlas.render.DiskSink;
 import org.featureatlas.render.RenderOptions;
-import org.featureatlas.render.SiteRenderer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -42,31 +34,6 @@ public final class RenderCommand implements Callable<Integer> {
   @Option(names = "--threads", paramLabel = "N", description = "Page workers (default: one per processor).")
   Integer threads;
 
-  /** An empty placeholder some repositories keep in the output directory; carried over when present. */
-  static final String GITKEEP = ".gitkeep";
-
-  /**
-   * The output directory is replaced as a whole, so it must not hold an input, and an existing one must be
-   * empty, a previous site (it has .nojekyll) or hold only a .gitkeep placeholder.
-   */
-  private void checkOutput(RenderOptions o) {
-    Path target = out.toAbsolutePath().normalize();
-    for (Path input : new Path[] {o.dataDir(), o.notesDir(), o.templatesDir(), o.staticDir()}) {
-      Path in = input.toAbsolutePath().normalize();
-      Check.that(!in.startsWith(target), "--out " + out + " would replace an input (" + input + "); choose another directory");
-    }
-    if (Files.exists(target)) {
-      Check.file(Files.isDirectory(target), target, "--out exists and is not a directory");
-      try (Stream<Path> s = Files.list(target)) {
-        List<String> names = s.map(p -> p.getFileName().toString()).sorted().toList();
-        boolean site = names.isEmpty() || names.contains(".nojekyll") || names.equals(List.of(GITKEEP));
-        Check.file(site, target, "--out exists and is not an atlas site (no .nojekyll); remove it or choose another directory");
-      } catch (IOException e) {
-        throw new AtlasException(target + ": cannot list (" + e.getMessage() + ")", e);
-      }
-    }
-  }
-
   @Override
   public Integer call() {
     RenderOptions opts = RenderOptions.defaults(data).withBaseUrl(baseUrl);
@@ -79,19 +46,9 @@ public final class RenderCommand implements Callable<Integer> {
     if (assets != null) {
       opts = opts.withStaticDir(assets);
     }
-    RenderOptions o = opts;
-    checkOutput(o);
-    boolean keepPlaceholder = Files.isRegularFile(out.resolve(GITKEEP));
     int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
     Stages stages = new Stages();
-    try (DiskSink sink = DiskSink.open(out)) {
-      stages.run("render", () -> SiteRenderer.render(o, sink, n, true));
-      if (keepPlaceholder) {
-        sink.put(GITKEEP, new byte[0]);
-      }
-      stages.run("commit", sink::commit);
-      System.out.println("site written to " + sink.target());
-    }
+    System.out.println("site written to " + SiteOutput.write(opts, out, n, stages));
     stages.print(System.err);
     return 0;
   }

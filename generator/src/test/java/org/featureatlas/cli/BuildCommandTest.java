@@ -30,8 +30,7 @@ class BuildCommandTest {
   @TempDir
   Path dir;
 
-  @Test
-  void buildWritesDataAndSite() throws Exception {
+  void inputs() throws Exception {
     Gpt2Config cfg = new Gpt2Config(1, 2, 16, 16, 40, 64, 1e-5, "gelu_new");
     Gpt2Weights.random(cfg, 1).save(dir.resolve("model"), false);
     SaeConfig sc = new SaeConfig(Architecture.STANDARD, 64, 24, "blocks.0.mlp.hook_post", true, 0, null, "t");
@@ -40,12 +39,36 @@ class BuildCommandTest {
     Random r = new Random(3);
     for (int i = 0; i < ids.length; i++) ids[i] = r.nextInt(40);
     Npy.writeInts(dir.resolve("tokens.npy"), 6, 16, ids);
-    StringWriter err = new StringWriter();
-    int rc = Atlas.execute(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true), "build",
+  }
+
+  int build(StringWriter err) {
+    return Atlas.execute(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true), "build",
         "--model", dir.resolve("model").toString(), "--sae", dir.resolve("sae").toString(),
         "--tokens", dir.resolve("tokens.npy").toString(), "--data", dir.resolve("data").toString(),
         "--site", dir.resolve("site").toString());
+  }
+
+  @Test
+  void refusesToReplaceADirectoryThatIsNotASiteBeforeRunningTheModel() throws Exception {
+    inputs();
+    Files.createDirectories(dir.resolve("site"));
+    Files.writeString(dir.resolve("site/precious.txt"), "keep me");
+    StringWriter err = new StringWriter();
+    assertEquals(2, build(err), err.toString());
+    assertTrue(err.toString().contains("not an atlas site"), err.toString());
+    assertTrue(Files.isRegularFile(dir.resolve("site/precious.txt")));
+    assertTrue(Files.notExists(dir.resolve("data")), "generation ran although the site could not be written");
+  }
+
+  @Test
+  void buildWritesDataAndSite() throws Exception {
+    inputs();
+    Files.createDirectories(dir.resolve("site"));
+    Files.writeString(dir.resolve("site/.gitkeep"), "");
+    StringWriter err = new StringWriter();
+    int rc = build(err);
     assertEquals(0, rc, err.toString());
+    assertTrue(Files.isRegularFile(dir.resolve("site/.gitkeep")), "the tracked placeholder survives a build");
     assertEquals(24, DataDir.readManifest(dir.resolve("data")).dSae());
     assertTrue(Files.isRegularFile(dir.resolve("site/index.html")));
     for (int i = 0; i < 24; i++) {
