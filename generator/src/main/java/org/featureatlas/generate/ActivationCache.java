@@ -7,21 +7,29 @@ import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.featureatlas.check.AtlasException;
 
 /**
- * The non-zero feature activations of pass A, one block per batch, so later passes need not run the
- * encoder again: {@code batch, firstSequence, rows, nnz, rowStart[rows+1], feature[nnz], value[nnz]}.
- * Size is 8 bytes per non-zero; it lives in a temporary or shard directory, never in the data directory.
+ * What pass A keeps of each batch for the later passes, so they never run the model or the encoder
+ * again: the non-zero feature activations and the final residual stream (before ln_f). One block per
+ * batch: {@code batch, firstSequence, rows, nnz, dModel, rowStart[rows+1], feature[nnz], value[nnz],
+ * resid[rows*dModel]}, big-endian. Size is 8 bytes per non-zero plus 4 * d_model per position; it
+ * lives in a temporary or shard directory, never in the data directory, and is read back one batch at
+ * a time.
  */
 final class ActivationCache {
   private ActivationCache() {}
 
-  /** One batch's activations; rows are positions {@code firstSequence * T + r}. */
-  record Block(int batch, int firstSequence, SparseBatch activations) {}
+  /**
+   * One batch; rows are positions {@code firstSequence * T + r}.
+   *
+   * @param resid the final residual stream, {@code [rows, dModel]} row-major
+   */
+  record Block(int batch, int firstSequence, SparseBatch activations, int dModel, float[] resid) {}
 
   static final class Writer implements AutoCloseable {
     private final DataOutputStream out;
@@ -34,15 +42,21 @@ final class ActivationCache {
       }
     }
 
-    void write(int batch, int firstSequence, SparseBatch f) {
+    void write(int batch, int firstSequence, SparseBatch f, int dModel, float[] resid) {
+      if (resid.length != (long) f.rows * dModel) {
+        throw new IllegalArgumentException("residual has " + resid.length + " values, expected " + f.rows + " x " + dModel);
+      }
+      ByteBuffer buf = ByteBuffer.allocate(4 * (5 + f.rows + 1 + 2 * f.nnz + resid.length));
+      buf.putInt(batch).putInt(firstSequence).putInt(f.rows).putInt(f.nnz).putInt(dModel);
+      buf.asIntBuffer().put(f.rowStart);
+      buf.position(buf.position() + 4 * f.rowStart.length);
+      buf.asIntBuffer().put(f.feature, 0, f.nnz);
+      buf.position(buf.position() + 4 * f.nnz);
+      buf.asFloatBuffer().put(f.value, 0, f.nnz);
+      buf.position(buf.position() + 4 * f.nnz);
+      buf.asFloatBuffer().put(resid);
       try {
-        out.writeInt(batch);
-        out.writeInt(firstSequence);
-        out.writeInt(f.rows);
-        out.writeInt(f.nnz);
-        for (int v : f.rowStart) out.writeInt(v);
-        for (int e = 0; e < f.nnz; e++) out.writeInt(f.feature[e]);
-        for (int e = 0; e < f.nnz; e++) out.writeFloat(f.value[e]);
+        out.write(buf.array());
       } catch (IOException e) {
         throw new UncheckedIOException(e);
       }
@@ -91,13 +105,24 @@ final class ActivationCache {
           int firstSequence = in.readInt();
           int rows = in.readInt();
           int nnz = in.readInt();
+          int dModel = in.readInt();
+          if (rows < 0 || nnz < 0 || dModel < 0 || (long) rows * dModel + nnz > Integer.MAX_VALUE / 8) {
+            throw new AtlasException(current + ": activation cache is corrupt");
+          }
+          ByteBuffer buf = ByteBuffer.wrap(in.readNBytes(4 * (rows + 1 + 2 * nnz + rows * dModel)));
+          if (buf.capacity() != 4 * (rows + 1 + 2 * nnz + rows * dModel)) throw new EOFException();
           int[] rowStart = new int[rows + 1];
-          for (int r = 0; r <= rows; r++) rowStart[r] = in.readInt();
+          buf.asIntBuffer().get(rowStart);
+          buf.position(buf.position() + 4 * (rows + 1));
           int[] feature = new int[nnz];
-          for (int e = 0; e < nnz; e++) feature[e] = in.readInt();
+          buf.asIntBuffer().get(feature);
+          buf.position(buf.position() + 4 * nnz);
           float[] value = new float[nnz];
-          for (int e = 0; e < nnz; e++) value[e] = in.readFloat();
-          return new Block(batch, firstSequence, SparseBatch.fromRows(rows, dSae, rowStart, feature, value));
+          buf.asFloatBuffer().get(value);
+          buf.position(buf.position() + 4 * nnz);
+          float[] resid = new float[rows * dModel];
+          buf.asFloatBuffer().get(resid);
+          return new Block(batch, firstSequence, SparseBatch.fromRows(rows, dSae, rowStart, feature, value), dModel, resid);
         }
       } catch (EOFException e) {
         throw new AtlasException(current + ": activation cache is truncated");

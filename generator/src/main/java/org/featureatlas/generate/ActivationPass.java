@@ -15,9 +15,10 @@ import org.featureatlas.model.Gpt2Model;
 import org.featureatlas.sae.SaeEncoder;
 
 /**
- * Pass A, the streaming pass: for each batch, the model up to the hook, the centring rule, the SAE
- * encode (and encoder B's), then every accumulator is updated and the non-zeros go to the cache. Only
- * plain Java arrays leave a batch's sub-manager.
+ * Pass A, the streaming pass: for each batch, the model's forward pass (capturing the hook and the
+ * final residual stream; no logits), the centring rule, the SAE encode (and encoder B's), then every
+ * accumulator is updated and the non-zeros and the final residual stream go to the cache, so the model
+ * runs once per token. Only plain Java arrays leave a batch's sub-manager.
  */
 final class ActivationPass {
   /** Everything pass A accumulates; mergeable across shards. */
@@ -87,10 +88,12 @@ final class ActivationPass {
     float[] x;
     float[] f;
     float[] fB = null;
+    float[] resid;
     try (NDManager m = parent.newSubManager()) {
       int[] ids = Arrays.copyOfRange(in.dataset().ids(), firstSeq * seqLen, (firstSeq + nSeq) * seqLen);
       NDArray tokens = m.create(ids, new Shape(nSeq, seqLen)); // [batch, seq]
-      ForwardResult r = model.forward(tokens, new ForwardOptions(Set.of(in.hook()), in.hook(), false));
+      ForwardResult r = model.forward(tokens, ForwardOptions.noLogits(Set.of(in.hook())));
+      resid = r.finalResid().reshape(rows, -1).toFloatArray(); // [rows, dModel]
       NDArray act = r.hooks().get(in.hook()).reshape(rows, dIn); // [rows, dIn]
       if (in.centre()) {
         act = act.sub(act.mean(new int[] {1}, true)); // [rows, dIn]
@@ -120,6 +123,6 @@ final class ActivationPass {
     if (fB != null) {
       state.featuresB.addSparse(sparse, SparseBatch.fromDense(fB, rows, in.dSaeB()));
     }
-    cache.write(b, firstSeq, sparse);
+    cache.write(b, firstSeq, sparse, resid.length / rows, resid);
   }
 }

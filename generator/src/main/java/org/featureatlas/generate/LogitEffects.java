@@ -4,7 +4,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.featureatlas.data.Logits;
 import org.featureatlas.data.TokenValue;
 import org.featureatlas.data.UnitScore;
@@ -31,9 +33,13 @@ final class LogitEffects {
   final float[][] vCentred;
   /** [vocab] ln_f.bias W_U: the logits' constant part. */
   final float[] logitBias;
+  /** max_v |~v_i[v]| per feature, which bounds the ablation's logit change. */
+  final float[] maxAbsV;
   final List<Logits> logits;
 
-  private LogitEffects(int dModel, int vocab, float[] uCentred, float[][] vCentred, float[] logitBias, List<Logits> logits) {
+  private LogitEffects(int dModel, int vocab, float[] uCentred, float[][] vCentred, float[] logitBias, float[] maxAbsV,
+      List<Logits> logits) {
+    this.maxAbsV = maxAbsV;
     this.dModel = dModel;
     this.vocab = vocab;
     this.uCentred = uCentred;
@@ -63,6 +69,7 @@ final class LogitEffects {
       int vocab = (int) wU.getShape().get(1);
       List<Logits> logits = new ArrayList<>(dSae);
       float[][] vCentred = new float[dSae][];
+      float[] maxAbsV = new float[dSae];
       for (int from = 0; from < dSae; from += CHUNK) {
         int to = Math.min(dSae, from + CHUNK);
         NDIndex rows = new NDIndex(from + ":" + to);
@@ -71,14 +78,21 @@ final class LogitEffects {
           float[] host = v.toFloatArray();
           // ~u W_U = u W_U - mean(u) (1 W_U): the centred direction's logits without a second product.
           float[] centred = v.sub(meanU.get(chunk, rows).matMul(wUSum)).toFloatArray(); // [chunk, vocab]
-          for (int r = 0; r < to - from; r++) {
-            logits.add(tables(host, r * vocab, vocab, nLogits, nBins));
-            vCentred[from + r] = java.util.Arrays.copyOfRange(centred, r * vocab, (r + 1) * vocab);
-          }
+          Logits[] chunkTables = new Logits[to - from];
+          int base = from;
+          IntStream.range(0, to - from).parallel().forEach(r -> {
+            chunkTables[r] = tables(host, r * vocab, vocab, nLogits, nBins);
+            float[] row = Arrays.copyOfRange(centred, r * vocab, (r + 1) * vocab);
+            float max = 0f;
+            for (float a : row) max = Math.max(max, Math.abs(a));
+            vCentred[base + r] = row;
+            maxAbsV[base + r] = max;
+          });
+          logits.addAll(Arrays.asList(chunkTables));
         }
         tick.run();
       }
-      return new LogitEffects(dModel, vocab, uCentred, vCentred, bias.toFloatArray(), logits);
+      return new LogitEffects(dModel, vocab, uCentred, vCentred, bias.toFloatArray(), maxAbsV, logits);
     }
   }
 

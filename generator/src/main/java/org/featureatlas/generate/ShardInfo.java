@@ -16,7 +16,7 @@ record ShardInfo(
     @JsonProperty("sae_b") Identity saeB,
     Identity dataset) {
 
-  static final int FORMAT_VERSION = 1;
+  static final int FORMAT_VERSION = 2;
   static final String FILE = "shard.json";
   static final String STATE = "state.bin";
   static final String CACHE = "activations.bin";

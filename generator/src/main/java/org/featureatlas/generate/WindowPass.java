@@ -4,16 +4,14 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.IntStream;
 import org.featureatlas.data.Example;
 import org.featureatlas.data.TokenValue;
 import org.featureatlas.dataset.TokenDataset;
-import org.featureatlas.model.ForwardOptions;
-import org.featureatlas.model.ForwardResult;
 import org.featureatlas.model.Gpt2Model;
 
 /**
@@ -26,8 +24,9 @@ import org.featureatlas.model.Gpt2Model;
  *   d = (logits - b) (sigma / sigma' - 1) - (f / sigma') ~v_i      (b = ln_f.bias W_U)
  *   logprob_change = log_softmax(logits) - log_softmax(logits') = log(sum_v p_v exp(d_v)) - d
  * </pre>
- * where sigma, sigma' are the LayerNorm scales of r and r' ({@link Ablation} is the fused loop). Only
- * batches holding a shown position run the model.
+ * where sigma, sigma' are the LayerNorm scales of r and r' ({@link Ablation} is the fused loop). The
+ * final residual stream comes from pass A's cache, so this pass runs only ln_f and the unembedding, and
+ * only for the positions it ablates.
  */
 final class WindowPass {
 
@@ -126,27 +125,39 @@ final class WindowPass {
 
   private PairResult[] ablate(ActivationCache.Block block, SparseBatch f, int[] pairRow, int[] pairFeature, NDManager parent) {
     int seqLen = data.seqLen();
-    int nSeq = f.rows / seqLen;
     PairResult[] results = new PairResult[pairRow.length];
     if (pairRow.length == 0) return results;
-    int[] ids = Arrays.copyOfRange(data.ids(), block.firstSequence() * seqLen, (block.firstSequence() + nSeq) * seqLen);
-    float[] logits;
-    float[] probs;
-    float[] resid;
-    try (NDManager m = parent.newSubManager()) {
-      NDArray tokens = m.create(ids, new Shape(nSeq, seqLen)); // [batch, seq]
-      ForwardResult fr = model.forward(tokens, new ForwardOptions(java.util.Set.of(), null, true));
-      NDArray l = fr.logits().reshape(f.rows, effects.vocab); // [rows, vocab]
-      logits = l.toFloatArray();
-      probs = l.softmax(1).toFloatArray(); // [rows, vocab]
-      resid = fr.finalResid().reshape(f.rows, effects.dModel).toFloatArray(); // [rows, dModel]
-    }
     int dModel = effects.dModel;
     int vocab = effects.vocab;
+    if (block.dModel() != dModel) {
+      throw new IllegalStateException("cached residual width " + block.dModel() + " != d_model " + dModel);
+    }
+    // The distinct rows of the pairs (pairs come sorted by row), and each pair's index among them.
+    int[] slotOf = new int[pairRow.length];
+    int nRows = 0;
+    for (int p = 0; p < pairRow.length; p++) {
+      if (p == 0 || pairRow[p] != pairRow[p - 1]) nRows++;
+      slotOf[p] = nRows - 1;
+    }
+    int[] rows = new int[nRows];
+    for (int p = 0; p < pairRow.length; p++) rows[slotOf[p]] = pairRow[p];
+    float[] resid = new float[nRows * dModel];
+    for (int r = 0; r < nRows; r++) System.arraycopy(block.resid(), rows[r] * dModel, resid, r * dModel, dModel);
+    float[] u;
+    float[] probs;
+    float[] maxAbsU;
+    try (NDManager m = parent.newSubManager()) {
+      NDArray x = m.create(resid, new Shape(nRows, dModel)); // [rows, dModel]
+      NDArray logits = model.logits(x); // [rows, vocab]
+      NDArray centred = logits.sub(m.create(effects.logitBias)); // [rows, vocab]
+      u = centred.toFloatArray();
+      maxAbsU = centred.abs().max(new int[] {1}).toFloatArray(); // [rows]
+      probs = logits.softmax(1).toFloatArray(); // [rows, vocab]
+    }
     // LayerNorm scale of every row's final residual stream, and the centred rows.
-    double[] sigma = new double[f.rows];
+    double[] sigma = new double[nRows];
     float[] centred = new float[resid.length];
-    for (int r = 0; r < f.rows; r++) {
+    for (int r = 0; r < nRows; r++) {
       double mean = 0;
       for (int j = 0; j < dModel; j++) mean += resid[r * dModel + j];
       mean /= dModel;
@@ -158,24 +169,33 @@ final class WindowPass {
       }
       sigma[r] = Math.sqrt(ss / dModel + eps);
     }
-    ThreadLocal<Ablation> kernels = ThreadLocal.withInitial(() -> new Ablation(vocab, hoverK));
-    java.util.stream.IntStream.range(0, pairRow.length).parallel().forEach(p -> {
+    ThreadLocal<Ablation> kernels = ThreadLocal.withInitial(() -> Ablation.create(vocab, hoverK));
+    double[] sumP = new double[nRows];
+    IntStream.range(0, nRows).parallel().forEach(r -> sumP[r] = kernels.get().sum(probs, r * vocab));
+    int[] ids = data.ids();
+    long firstPos = (long) block.firstSequence() * seqLen;
+    IntStream.range(0, pairRow.length).parallel().forEach(p -> {
       int row = pairRow[p];
+      int slot = slotOf[p];
       int feature = pairFeature[p];
       double act = f.get(row, feature);
       // sigma' of r - f ~u (the ablated, centred residual).
       double ss = 0;
-      int ro = row * dModel;
+      int ro = slot * dModel;
       int uo = feature * dModel;
       for (int j = 0; j < dModel; j++) {
         double c = centred[ro + j] - act * effects.uCentred[uo + j];
         ss += c * c;
       }
       double sigmaAbl = Math.sqrt(ss / dModel + eps);
+      float k1 = (float) (sigma[slot] / sigmaAbl - 1);
+      float beta = (float) (act / sigmaAbl);
+      // |d_v| <= |k1| max|u| + |beta| max|~v|, with room for the rounding of d.
+      float bound = (Math.abs(k1) * maxAbsU[slot] + Math.abs(beta) * effects.maxAbsV[feature]) * 1.001f + 1e-3f;
       int t = row % seqLen;
-      int next = t + 1 < seqLen ? ids[row + 1] : -1;
-      Ablation.Result res = kernels.get().run(logits, probs, row * vocab, effects.logitBias, effects.vCentred[feature],
-          sigma[row] / sigmaAbl - 1, act / sigmaAbl, next);
+      int next = t + 1 < seqLen ? ids[(int) (firstPos + row + 1)] : -1;
+      Ablation.Result res = kernels.get().run(u, probs, slot * vocab, sumP[slot], effects.vCentred[feature],
+          k1, beta, bound, next);
       results[p] = new PairResult(res.top(), res.bottom(), res.nextTokenChange());
     });
     return results;

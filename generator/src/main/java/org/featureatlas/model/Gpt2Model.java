@@ -121,13 +121,21 @@ public final class Gpt2Model implements AutoCloseable {
       NDScope.unregister(x);
       NDArray logits = null;
       if (options.logits()) {
-        NDArray unembedT = params.get(unembedName).transpose(); // [dModel, vocab]
-        unembedT.attach(m);
-        logits = lnF.apply(x).matMul(unembedT); // [batch, seq, vocab]
+        logits = logits(x); // [batch, seq, vocab]
         NDScope.unregister(logits);
       }
       return new ForwardResult(Collections.unmodifiableMap(trace.values()), x, logits);
     }
+  }
+
+  /**
+   * The logits of final residual-stream vectors {@code [..., dModel]} (ln_f, then the unembedding),
+   * attached to the input's manager.
+   */
+  public NDArray logits(NDArray finalResid) {
+    NDArray unembedT = params.get(unembedName).transpose(); // [dModel, vocab]
+    unembedT.attach(finalResid.getManager());
+    return lnF.apply(finalResid).matMul(unembedT); // [..., vocab]
   }
 
   /** 0 where key position {@code j <= i} (query), negative infinity above the diagonal. */

@@ -3,46 +3,195 @@ package org.featureatlas.generate;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.Random;
+import java.util.List;
+import java.util.SplittableRandom;
+import jdk.incubator.vector.FloatVector;
+import org.featureatlas.data.TokenValue;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class AblationTest {
-  @Test
-  void fastExpMatchesMathExp() {
-    Random r = new Random(1);
-    for (int i = 0; i < 200_000; i++) {
-      double x = -r.nextDouble() * (i % 2 == 0 ? 1 : 100);
-      double want = Math.exp(x);
-      assertEquals(want, Ablation.exp(x), 1e-12 + 1e-10 * want, "x=" + x);
-    }
-    assertEquals(1.0, Ablation.exp(0.0), 1e-15);
-    assertEquals(0.0, Ablation.exp(-800.0));
+
+  private static Ablation kernel(boolean vector, int vocab, int k) {
+    return vector ? new VectorAblation(vocab, k) : new ScalarAblation(vocab, k);
   }
 
   @Test
-  void ablationOfNothingChangesNothingAndTiesGoToLowerIds() {
-    int vocab = 6;
-    float[] logits = {1f, 2f, 3f, 0f, 0f, 0f};
-    float[] probs = new float[vocab];
-    double z = 0;
-    for (float l : logits) z += Math.exp(l);
-    for (int v = 0; v < vocab; v++) probs[v] = (float) (Math.exp(logits[v]) / z);
-    float[] bias = new float[vocab];
-    float[] vt = {0f, 0f, 0f, 1f, 1f, -1f};
-    Ablation a = new Ablation(vocab, 2);
-    Ablation.Result none = a.run(logits, probs, 0, bias, vt, 0.0, 0.0, 2);
-    for (var tv : none.top()) assertEquals(0.0, tv.value(), 1e-7);
-    assertEquals(0.0, none.nextTokenChange(), 1e-7);
-    // With beta > 0, tokens 3 and 4 (vt = 1) lose the most: they top the change list, lower id first.
-    Ablation.Result some = a.run(logits, probs, 0, bias, vt, 0.0, 0.5, -1);
+  void testsRunWithTheVectorApi() {
+    // The build passes --add-modules jdk.incubator.vector to tests and ./atlas; without it the
+    // generation silently falls back to the scalar kernel.
+    assertTrue(VectorSupport.available());
+    assertTrue(Ablation.create(10, 2) instanceof VectorAblation);
+  }
+
+  @Test
+  void floatExpIsWithinTwoTenthsOfAMillionthOfMathExp() {
+    for (double x = -87; x <= 10; x += 0.0137) {
+      float xf = (float) x;
+      double want = Math.exp(xf);
+      assertEquals(want, Ablation.exp(xf), 2e-7 * want, "x=" + xf);
+    }
+    assertEquals(1f, Ablation.exp(0f));
+    assertEquals((float) Math.exp(-87), Ablation.exp(-1000f), 1e-44);
+  }
+
+  @Test
+  void vectorExpEqualsScalarExpInEveryLane() {
+    SplittableRandom r = new SplittableRandom(5);
+    int len = FloatVector.SPECIES_PREFERRED.length();
+    float[] x = new float[len];
+    float[] got = new float[len];
+    for (int trial = 0; trial < 2000; trial++) {
+      for (int j = 0; j < len; j++) x[j] = (float) (r.nextDouble() * 120 - 100);
+      VectorAblation.exp(FloatVector.fromArray(FloatVector.SPECIES_PREFERRED, x, 0)).intoArray(got, 0);
+      for (int j = 0; j < len; j++) assertEquals(Ablation.exp(x[j]), got[j], "x=" + x[j]);
+    }
+  }
+
+  /** A row of logits with its softmax, and a feature's ~v, for one random case. */
+  private record Case(float[] logits, float[] bias, float[] u, float[] p, float[] w) {
+    static Case random(int vocab, long seed, double logitScale) {
+      SplittableRandom r = new SplittableRandom(seed);
+      float[] logits = new float[vocab];
+      float[] bias = new float[vocab];
+      float[] u = new float[vocab];
+      float[] w = new float[vocab];
+      for (int v = 0; v < vocab; v++) {
+        logits[v] = (float) (r.nextGaussian() * logitScale);
+        bias[v] = (float) (r.nextGaussian() * 0.1);
+        u[v] = logits[v] - bias[v];
+        w[v] = (float) r.nextGaussian();
+      }
+      double max = Double.NEGATIVE_INFINITY;
+      for (float l : logits) max = Math.max(max, l);
+      double z = 0;
+      for (float l : logits) z += Math.exp(l - max);
+      float[] p = new float[vocab];
+      for (int v = 0; v < vocab; v++) p[v] = (float) (Math.exp(logits[v] - max) / z);
+      return new Case(logits, bias, u, p, w);
+    }
+
+    /** log_softmax(logits) - log_softmax(logits + d), straight from the definition in float64. */
+    double[] change(float k1, float beta) {
+      int vocab = logits.length;
+      double[] after = new double[vocab];
+      for (int v = 0; v < vocab; v++) after[v] = logits[v] + ((double) k1 * u[v] - (double) beta * w[v]);
+      double lse0 = lse(toDouble(logits));
+      double lse1 = lse(after);
+      double[] out = new double[vocab];
+      for (int v = 0; v < vocab; v++) out[v] = (logits[v] - lse0) - (after[v] - lse1);
+      return out;
+    }
+
+    float bound(float k1, float beta) {
+      float mu = 0;
+      float mw = 0;
+      for (int v = 0; v < u.length; v++) {
+        mu = Math.max(mu, Math.abs(u[v]));
+        mw = Math.max(mw, Math.abs(w[v]));
+      }
+      return (Math.abs(k1) * mu + Math.abs(beta) * mw) * 1.001f + 1e-3f;
+    }
+  }
+
+  private static double[] toDouble(float[] a) {
+    double[] d = new double[a.length];
+    for (int i = 0; i < a.length; i++) d[i] = a[i];
+    return d;
+  }
+
+  private static double lse(double[] a) {
+    double max = Double.NEGATIVE_INFINITY;
+    for (double x : a) max = Math.max(max, x);
+    double s = 0;
+    for (double x : a) s += Math.exp(x - max);
+    return max + Math.log(s);
+  }
+
+  /** Indices of the n largest values, ties to the lower index, by a full sort. */
+  private static int[] largest(double[] x, int n) {
+    return java.util.stream.IntStream.range(0, x.length).boxed()
+        .sorted((a, b) -> x[a] != x[b] ? Double.compare(x[b], x[a]) : Integer.compare(a, b))
+        .limit(n).mapToInt(Integer::intValue).toArray();
+  }
+
+  private static void assertMatches(double[] want, int[] ids, List<TokenValue> got, double tol) {
+    assertEquals(ids.length, got.size());
+    for (int j = 0; j < ids.length; j++) {
+      assertEquals(ids[j], got.get(j).token(), "rank " + j);
+      assertEquals(want[ids[j]], got.get(j).value(), tol + tol * Math.abs(want[ids[j]]), "rank " + j);
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {true, false})
+  void everyListAndTheNextTokenMatchTheDefinition(boolean vector) {
+    // Vocab sizes that leave a scalar tail; k1, beta from small to large (large beta needs the shift).
+    int[] vocabs = {1037, 50257};
+    float[][] params = {{-1e-3f, 0.01f}, {0.05f, -0.7f}, {-0.3f, 3f}, {0.2f, 40f}};
+    for (int vocab : vocabs) {
+      Case c = Case.random(vocab, vocab, 3.0);
+      Ablation a = kernel(vector, vocab, 5);
+      double sumP = a.sum(c.p(), 0);
+      for (float[] kb : params) {
+        float k1 = kb[0];
+        float beta = kb[1];
+        double[] want = c.change(k1, beta);
+        double[] neg = new double[vocab];
+        for (int v = 0; v < vocab; v++) neg[v] = -want[v];
+        int next = vocab / 3;
+        Ablation.Result got = a.run(c.u(), c.p(), 0, sumP, c.w(), k1, beta, c.bound(k1, beta), next);
+        String at = "vocab " + vocab + " k1 " + k1 + " beta " + beta;
+        double tol = 2e-6 * Math.max(1, Math.abs(beta));
+        assertMatches(want, largest(want, 5), got.top(), tol);
+        assertMatches(want, largest(neg, 5), got.bottom(), tol);
+        assertEquals(want[next], got.nextTokenChange(), tol, at);
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {true, false})
+  void aLooseBoundFallsBackToTheExactMaximum(boolean vector) {
+    int vocab = 999;
+    Case c = Case.random(vocab, 7, 1.0);
+    Ablation a = kernel(vector, vocab, 3);
+    double sumP = a.sum(c.p(), 0);
+    double[] want = c.change(0.1f, 2f);
+    // A bound of 500 shifts every exponential below e^-400: the kernel must notice and redo the sum.
+    Ablation.Result got = a.run(c.u(), c.p(), 0, sumP, c.w(), 0.1f, 2f, 500f, 4);
+    assertEquals(want[4], got.nextTokenChange(), 1e-5);
+    assertMatches(want, largest(want, 3), got.top(), 1e-5);
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {true, false})
+  void ablationOfNothingChangesNothingAndTiesGoToLowerIds(boolean vector) {
+    int vocab = 70; // 64 in vectors (at most 16 lanes) and a tail
+    float[] u = new float[vocab];
+    float[] p = new float[vocab];
+    float[] w = new float[vocab];
+    for (int v = 0; v < vocab; v++) {
+      u[v] = (float) Math.sin(v);
+      p[v] = 1f / vocab;
+    }
+    w[3] = 1f;
+    w[9] = 1f;
+    w[66] = 1f;
+    w[5] = -1f;
+    Ablation a = kernel(vector, vocab, 2);
+    double sumP = a.sum(p, 0);
+    Ablation.Result none = a.run(u, p, 0, sumP, w, 0f, 0f, 1e-3f, 2);
+    for (TokenValue tv : none.top()) assertEquals(0.0, tv.value());
+    assertEquals(0.0, none.nextTokenChange());
+    // With beta > 0, tokens 3, 9 and 66 (w = 1) lose the most: the lower ids top the change list.
+    Ablation.Result some = a.run(u, p, 0, sumP, w, 0f, 0.5f, 0.6f, -1);
     assertEquals(3, some.top().get(0).token());
-    assertEquals(4, some.top().get(1).token());
+    assertEquals(9, some.top().get(1).token());
     assertEquals(5, some.bottom().get(0).token());
-    // change_v = log_softmax(l)_v - log_softmax(l - 0.5 vt)_v, checked directly.
-    double z2 = 0;
-    for (int v = 0; v < vocab; v++) z2 += Math.exp(logits[v] - 0.5 * vt[v]);
-    double want3 = (logits[3] - Math.log(z)) - (logits[3] - 0.5 - Math.log(z2));
-    assertEquals(want3, some.top().get(0).value(), 1e-6);
-    assertTrue(some.top().get(0).value() > 0);
+    // change_v = log_softmax(l)_v - log_softmax(l - 0.5 w)_v with uniform p: log(mean e^{-0.5 w}) + 0.5 w_v.
+    double mean = (vocab - 4 + 3 * Math.exp(-0.5) + Math.exp(0.5)) / vocab;
+    assertEquals(Math.log(mean) + 0.5, some.top().get(0).value(), 1e-6);
   }
 }

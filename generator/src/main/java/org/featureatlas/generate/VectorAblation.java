@@ -1,0 +1,132 @@
+package org.featureatlas.generate;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@link Ablation} on the Vector API: one pass over the vocabulary forms the logit changes, tests them
+ * against the top-k thresholds (a lane that beats one drops to the scalar insert), and accumulates
+ * {@code p exp(d - shift)} in float lanes that are added into a double every {@value #BLOCK} vectors.
+ * The exponential is {@link Ablation#exp}'s, lane by lane.
+ */
+final class VectorAblation extends Ablation {
+  private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+  private static final int BLOCK = 16;
+  private static final FloatVector NEG_LN2_HI = FloatVector.broadcast(S, -LN2_HI);
+  private static final FloatVector NEG_LN2_LO = FloatVector.broadcast(S, -LN2_LO);
+  private static final FloatVector V_C5 = FloatVector.broadcast(S, C5);
+  private static final FloatVector V_C4 = FloatVector.broadcast(S, C4);
+  private static final FloatVector V_C3 = FloatVector.broadcast(S, C3);
+  private static final FloatVector V_C2 = FloatVector.broadcast(S, C2);
+  private static final FloatVector ONE = FloatVector.broadcast(S, 1f);
+  private final float[] lanes = new float[S.length()];
+
+  VectorAblation(int vocab, int k) {
+    super(vocab, k);
+  }
+
+  @Override
+  double sum(float[] p, int off) {
+    int upper = S.loopBound(vocab);
+    FloatVector acc = FloatVector.zero(S);
+    double sum = 0;
+    int inBlock = 0;
+    int v = 0;
+    for (; v < upper; v += S.length()) {
+      acc = acc.add(FloatVector.fromArray(S, p, off + v));
+      if (++inBlock == BLOCK) {
+        sum += acc.reduceLanes(VectorOperators.ADD);
+        acc = FloatVector.zero(S);
+        inBlock = 0;
+      }
+    }
+    sum += acc.reduceLanes(VectorOperators.ADD);
+    for (; v < vocab; v++) sum += p[off + v];
+    return sum;
+  }
+
+  @Override
+  double scan(float[] u, float[] p, int off, float[] w, float k1, float negBeta, float shift) {
+    int len = S.length();
+    int upper = S.loopBound(vocab);
+    FloatVector acc = FloatVector.zero(S);
+    FloatVector max = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+    double sum = 0;
+    int inBlock = 0;
+    float low = lowThreshold();
+    float high = highThreshold();
+    int v = 0;
+    for (; v < upper; v += len) {
+      FloatVector d = FloatVector.fromArray(S, u, off + v).fma(FloatVector.broadcast(S, k1), FloatVector.fromArray(S, w, v).mul(negBeta));
+      VectorMask<Float> hit = d.compare(VectorOperators.LT, low).or(d.compare(VectorOperators.GT, high));
+      if (hit.anyTrue()) {
+        d.intoArray(lanes, 0);
+        for (int j = 0; j < len; j++) offer(v + j, lanes[j]);
+        low = lowThreshold();
+        high = highThreshold();
+      }
+      max = max.max(d);
+      acc = FloatVector.fromArray(S, p, off + v).fma(exp(d.sub(shift)), acc);
+      if (++inBlock == BLOCK) {
+        sum += acc.reduceLanes(VectorOperators.ADD);
+        acc = FloatVector.zero(S);
+        inBlock = 0;
+      }
+    }
+    sum += acc.reduceLanes(VectorOperators.ADD);
+    float m = max.reduceLanes(VectorOperators.MAX);
+    for (; v < vocab; v++) {
+      float x = d(u[off + v], w[v], k1, negBeta);
+      offer(v, x);
+      m = Math.max(m, x);
+      sum += p[off + v] * exp(x - shift);
+    }
+    maxD = m;
+    return sum;
+  }
+
+  @Override
+  double sumOnly(float[] u, float[] p, int off, float[] w, float k1, float negBeta, float shift) {
+    int upper = S.loopBound(vocab);
+    FloatVector acc = FloatVector.zero(S);
+    double sum = 0;
+    int inBlock = 0;
+    int v = 0;
+    for (; v < upper; v += S.length()) {
+      FloatVector d = FloatVector.fromArray(S, u, off + v).fma(FloatVector.broadcast(S, k1), FloatVector.fromArray(S, w, v).mul(negBeta));
+      acc = FloatVector.fromArray(S, p, off + v).fma(exp(d.sub(shift)), acc);
+      if (++inBlock == BLOCK) {
+        sum += acc.reduceLanes(VectorOperators.ADD);
+        acc = FloatVector.zero(S);
+        inBlock = 0;
+      }
+    }
+    sum += acc.reduceLanes(VectorOperators.ADD);
+    for (; v < vocab; v++) {
+      sum += p[off + v] * exp(d(u[off + v], w[v], k1, negBeta) - shift);
+    }
+    return sum;
+  }
+
+  /** {@link Ablation#exp} on every lane. */
+  static FloatVector exp(FloatVector x) {
+    x = x.max(EXP_MIN).min(88f);
+    FloatVector t = x.mul(LOG2E).add(ROUND); // its low mantissa bits hold round(x log2 e)
+    FloatVector n = t.sub(ROUND);
+    FloatVector r = n.fma(NEG_LN2_HI, x);
+    r = n.fma(NEG_LN2_LO, r);
+    FloatVector q = r.fma(C7, C6);
+    q = q.fma(r, V_C5);
+    q = q.fma(r, V_C4);
+    q = q.fma(r, V_C3);
+    q = q.fma(r, V_C2);
+    q = q.fma(r, ONE);
+    q = q.fma(r, ONE);
+    // 2^n from t's bits (0x4B400000 + n), not a float-to-int conversion, which JDK 17 does not vectorise.
+    IntVector bits = ((IntVector) t.reinterpretAsInts()).add(127 - 0x4B400000).lanewise(VectorOperators.LSHL, 23);
+    return q.mul(bits.reinterpretAsFloats());
+  }
+}
