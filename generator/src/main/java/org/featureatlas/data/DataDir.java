@@ -2,7 +2,9 @@ package org.featureatlas.data;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectWriter;
+import java.io.BufferedOutputStream;
 import java.io.BufferedReader;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
@@ -14,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
 import org.featureatlas.check.AtlasException;
@@ -40,25 +43,46 @@ public final class DataDir {
     return names;
   }
 
-  /** Writes manifest, vocab and features (given in ascending index order, exactly d_sae of them). */
+  /** Records serialised and compressed together: one gzip member each. */
+  private static final int MEMBER = 64;
+
+  /** Members compressed in parallel at a time (bounds the memory held). */
+  private static final int MEMBERS_PER_ROUND = 8;
+
+  /**
+   * Writes manifest, vocab and features (given in ascending index order, exactly d_sae of them). Each
+   * feature file is a concatenation of gzip members of {@value #MEMBER} records, which any gzip reader
+   * reads as one stream; the members are serialised and compressed in parallel and written in order,
+   * so the bytes do not depend on the thread count.
+   */
   public static void write(Path dir, Manifest manifest, List<String> vocab, Iterator<FeatureRecord> features) {
     try {
       Files.createDirectories(dir.resolve("features"));
       ObjectWriter pretty = Json.mapper().writerWithDefaultPrettyPrinter();
       Files.writeString(dir.resolve(MANIFEST), pretty.writeValueAsString(manifest) + "\n");
       Files.writeString(dir.resolve(VOCAB), Json.mapper().writeValueAsString(vocab) + "\n");
-      ObjectWriter line = Json.mapper().writer();
       int expected = 0;
       for (String name : manifest.featureFiles()) {
-        try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(dir.resolve(name)), 1 << 16)) {
-          for (int n = 0; n < FEATURES_PER_FILE && features.hasNext(); n++) {
-            FeatureRecord record = features.next();
-            if (record.index() != expected) {
-              throw new IllegalStateException("feature " + record.index() + " written out of order, expected " + expected);
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(dir.resolve(name)), 1 << 16)) {
+          int inFile = 0;
+          while (inFile < FEATURES_PER_FILE && features.hasNext()) {
+            // Gather a round of members sequentially, then serialise and compress them in parallel.
+            List<List<FeatureRecord>> round = new ArrayList<>();
+            for (int m = 0; m < MEMBERS_PER_ROUND && inFile < FEATURES_PER_FILE && features.hasNext(); m++) {
+              List<FeatureRecord> member = new ArrayList<>(MEMBER);
+              while (member.size() < MEMBER && inFile < FEATURES_PER_FILE && features.hasNext()) {
+                FeatureRecord record = features.next();
+                if (record.index() != expected) {
+                  throw new IllegalStateException("feature " + record.index() + " written out of order, expected " + expected);
+                }
+                expected++;
+                inFile++;
+                member.add(record);
+              }
+              round.add(member);
             }
-            expected++;
-            out.write(line.writeValueAsBytes(record));
-            out.write('\n');
+            List<byte[]> compressed = round.parallelStream().map(DataDir::member).collect(Collectors.toList());
+            for (byte[] bytes : compressed) out.write(bytes);
           }
         }
       }
@@ -68,6 +92,21 @@ public final class DataDir {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** One gzip member holding {@code records} as JSON lines. */
+  private static byte[] member(List<FeatureRecord> records) {
+    ObjectWriter line = Json.mapper().writer();
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream(1 << 20);
+    try (OutputStream gz = new GZIPOutputStream(bytes, 1 << 16)) {
+      for (FeatureRecord record : records) {
+        gz.write(line.writeValueAsBytes(record));
+        gz.write('\n');
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return bytes.toByteArray();
   }
 
   public static Manifest readManifest(Path dir) {

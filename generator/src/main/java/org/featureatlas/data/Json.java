@@ -30,10 +30,39 @@ public final class Json {
     return MAPPER;
   }
 
-  /** {@code value} rounded to the stored precision. */
+  private static final double[] POW10 = new double[23];
+
+  static {
+    POW10[0] = 1;
+    for (int i = 1; i < POW10.length; i++) POW10[i] = POW10[i - 1] * 10; // exact up to 1e22
+  }
+
+  /**
+   * {@code value} rounded to the stored precision: the double nearest to {@code value} rounded to
+   * {@value #SIGNIFICANT_DIGITS} significant digits, half-even. Scaling by an exact power of ten, rint
+   * and a correctly rounded division give that double directly, except where the scaling's rounding
+   * could cross a half-way point or the powers are not exact: those few go through BigDecimal.
+   */
   public static double round(double value) {
     if (value == 0.0 || !Double.isFinite(value)) {
       return value == 0.0 ? 0.0 : value;
+    }
+    double a = Math.abs(value);
+    int e = (int) Math.floor(Math.log10(a));
+    // log10 may be off by one next to a power of ten; fix the decade exactly.
+    if (e >= -22 && e <= 21) {
+      if (e >= 0 ? a >= POW10[e + 1] : a >= 1 / POW10[-e - 1]) e++;
+      else if (e >= 0 ? a < POW10[e] : a < 1 / POW10[-e]) e--;
+    }
+    int k = SIGNIFICANT_DIGITS - 1 - e;
+    if (k >= -22 && k <= 22) {
+      double scaled = k >= 0 ? value * POW10[k] : value / POW10[-k];
+      // Only a value whose scaled form lies within two ulps of a half-way point needs the exact path.
+      double half = Math.abs(scaled - Math.floor(scaled) - 0.5);
+      if (half > 2 * Math.ulp(scaled)) {
+        double n = Math.rint(scaled);
+        return k >= 0 ? n / POW10[k] : n * POW10[-k];
+      }
     }
     return new BigDecimal(value).round(CONTEXT).doubleValue();
   }

@@ -5,19 +5,20 @@ import java.util.List;
 import org.featureatlas.data.TokenValue;
 
 /**
- * The inner loop of pass C, fused over the vocabulary: for one (position, feature) ablation, with
- * {@code u = logits - b} ({@code b = ln_f.bias W_U}) and {@code p = softmax(logits)} prepared once per
- * row,
+ * The inner loop of pass C, fused over the vocabulary: for one (position, feature) ablation, with the
+ * row's logits shifted by their maximum ({@code m = logits - max logits}, prepared once per row) and
+ * {@code b = ln_f.bias W_U},
  * <pre>
- *   d_v  = k1 u_v - beta ~v_v            (= logits'_v - logits_v; k1 = sigma/sigma' - 1, beta = f/sigma')
- *   lse  = log(sum_v p_v exp(d_v)) - log(sum_v p_v)      (= logsumexp(logits') - logsumexp(logits))
- *   logprob_change_v = lse - d_v
+ *   d_v  = k1 (m_v - b_v) - beta ~v_v       (logits'_v - logits_v up to a constant; k1 = sigma/sigma' - 1, beta = f/sigma')
+ *   lse  = log(sum_v e^(m_v + d_v)) - log(sum_v e^(m_v))
+ *   logprob_change_v = log_softmax(logits)_v - log_softmax(logits')_v = lse - d_v
  * </pre>
- * so the largest changes are the smallest {@code d_v} and the other way round; ties go to the lower
- * token id because the vocabulary is scanned in order and only a strictly better value displaces.
- * Dividing by the row's own {@code sum p} cancels the rounding of the softmax, so no ablation
- * ({@code f = 0}) gives exactly 0. The exponentials are shifted by {@code D = max(0, bound - 80)} where
- * {@code bound >= max d}; a sum that still underflows is redone with the exact maximum.
+ * The constant ({@code k1 max logits}) cancels between lse and d, so it is never formed. The largest
+ * changes are the smallest {@code d_v} and the other way round; ties go to the lower token id because
+ * the vocabulary is scanned in order and only a strictly better value displaces. The second sum is the
+ * row's own ({@link #rowSum}, the same arithmetic with {@code d = 0}), so no ablation ({@code f = 0})
+ * gives exactly 0. The exponentials are shifted by {@code max(0, bound - 80)} where {@code bound >= |d|};
+ * when the largest term still comes out below e^-20 the sum is redone shifted by its exact maximum.
  *
  * <p>Two implementations compute the same float arithmetic: {@link VectorAblation} (the Vector API,
  * used when the JVM runs with {@code --add-modules jdk.incubator.vector}) and {@link ScalarAblation}.
@@ -27,7 +28,7 @@ abstract class Ablation {
   /** The hover lists and the change at the next token of one ablation. */
   record Result(List<TokenValue> top, List<TokenValue> bottom, double nextTokenChange) {}
 
-  /** Exponentials below this are flushed to e^-87. */
+  /** Exponents below this are clamped to it (the redo keeps such terms negligible). */
   static final float EXP_MIN = -87f;
 
   /** The exp shift keeps every term below e^80 (float overflows past e^88). */
@@ -41,6 +42,9 @@ abstract class Ablation {
   private final float[] highVal;
   private int lows;
   private int highs;
+
+  /** The largest exponent {@code m_v + d_v - shift} of the last {@link #scan}. */
+  float maxExponent;
 
   Ablation(int vocab, int k) {
     this.vocab = vocab;
@@ -59,56 +63,52 @@ abstract class Ablation {
     return new ScalarAblation(vocab, k);
   }
 
-  /** Sum of {@code p[off .. off+vocab)} in the same order and precision as the kernel sums. */
-  abstract double sum(float[] p, int off);
-
   /**
-   * Sums {@code p_v exp(d_v - shift)} over the vocabulary and offers every {@code d_v} to the top-k
-   * lists; returns the sum, and leaves {@code max d} in {@link #maxD}.
+   * Sums {@code e^(m_v + d_v - shift)} over the vocabulary, offers every {@code d_v} to the top-k lists
+   * when {@code offer}, and leaves the largest exponent in {@link #maxExponent}.
    */
-  abstract double scan(float[] u, float[] p, int off, float[] w, float k1, float negBeta, float shift);
+  abstract double scan(float[] m, int off, float[] b, float[] w, float k1, float negBeta, float shift, boolean offer);
 
-  /** Sums {@code p_v exp(d_v - shift)} only (the rare second pass). */
-  abstract double sumOnly(float[] u, float[] p, int off, float[] w, float k1, float negBeta, float shift);
-
-  /** The largest d_v of the last {@link #scan}. */
-  float maxD;
+  /** {@code log(sum_v e^(m_v))} of one row, by {@link #scan}'s arithmetic with {@code d = 0}. */
+  final double rowSum(float[] m, int off, float[] b) {
+    return Math.log(scan(m, off, b, b, 0f, -0f, 0f, false));
+  }
 
   /**
    * One ablation.
    *
-   * @param u the row's {@code logits - b}, row-major, starting at {@code off}
-   * @param p the row's softmax, same layout
-   * @param sumP {@link #sum} of the row's p
+   * @param m the row's logits minus their maximum, row-major, starting at {@code off}
+   * @param logRowSum {@link #rowSum} of the row
+   * @param b ln_f.bias W_U
    * @param w the feature's ~v
    * @param k1 sigma / sigma' - 1
    * @param beta f / sigma'
    * @param bound an upper bound of every |d_v|
    * @param next the next token's id, or -1 at the sequence's end
    */
-  final Result run(float[] u, float[] p, int off, double sumP, float[] w, float k1, float beta, float bound, int next) {
+  final Result run(float[] m, int off, double logRowSum, float[] b, float[] w, float k1, float beta, float bound, int next) {
     lows = 0;
     highs = 0;
     float negBeta = -beta;
     float shift = Math.max(0f, bound - EXP_HEADROOM);
-    double s = scan(u, p, off, w, k1, negBeta, shift);
-    if (!(s > 0) || maxD - shift < -40f || Double.isInfinite(s)) {
-      // The bound was far too loose (or broken): shift by the exact maximum instead.
-      shift = maxD;
-      s = sumOnly(u, p, off, w, k1, negBeta, shift);
+    double s = scan(m, off, b, w, k1, negBeta, shift, true);
+    if (!(s > 0) || Double.isInfinite(s) || maxExponent < -20f) {
+      // The bound was far too loose: shift by the exact largest exponent instead.
+      shift += maxExponent;
+      s = scan(m, off, b, w, k1, negBeta, shift, false);
     }
-    double lse = shift + Math.log(s) - Math.log(sumP);
+    double lse = shift + Math.log(s) - logRowSum;
     List<TokenValue> top = new ArrayList<>(lows);
     for (int j = 0; j < lows; j++) top.add(new TokenValue(lowIdx[j], lse - lowVal[j]));
     List<TokenValue> bottom = new ArrayList<>(highs);
     for (int j = 0; j < highs; j++) bottom.add(new TokenValue(highIdx[j], lse - highVal[j]));
-    double nextChange = next < 0 ? 0.0 : lse - d(u[off + next], w[next], k1, negBeta);
+    double nextChange = next < 0 ? 0.0 : lse - d(m[off + next], b[next], w[next], k1, negBeta);
     return new Result(List.copyOf(top), List.copyOf(bottom), nextChange);
   }
 
   /** The logit change of one token, exactly as the kernels round it. */
-  static float d(float u, float w, float k1, float negBeta) {
-    return Math.fma(u, k1, w * negBeta);
+  static float d(float m, float b, float w, float k1, float negBeta) {
+    return Math.fma(m - b, k1, w * negBeta);
   }
 
   /** The current k-th smallest d, or +infinity while the list is not full. */

@@ -64,6 +64,8 @@ final class LogitEffects {
       NDArray wUSum = wU.sum(new int[] {0}, true); // [1, vocab]
       NDArray meanU = u.mean(new int[] {1}, true); // [dSae, 1]
       float[] uCentred = u.sub(meanU).toFloatArray(); // [dSae, dModel]
+      float[] meanUHost = meanU.toFloatArray(); // [dSae]
+      float[] wUSumHost = wUSum.toFloatArray(); // [vocab]
       int dSae = (int) u.getShape().get(0);
       int dModel = (int) u.getShape().get(1);
       int vocab = (int) wU.getShape().get(1);
@@ -76,15 +78,18 @@ final class LogitEffects {
         try (NDManager chunk = m.newSubManager()) {
           NDArray v = u.get(chunk, rows).matMul(wU); // [chunk, vocab]
           float[] host = v.toFloatArray();
-          // ~u W_U = u W_U - mean(u) (1 W_U): the centred direction's logits without a second product.
-          float[] centred = v.sub(meanU.get(chunk, rows).matMul(wUSum)).toFloatArray(); // [chunk, vocab]
           Logits[] chunkTables = new Logits[to - from];
           int base = from;
           IntStream.range(0, to - from).parallel().forEach(r -> {
             chunkTables[r] = tables(host, r * vocab, vocab, nLogits, nBins);
-            float[] row = Arrays.copyOfRange(centred, r * vocab, (r + 1) * vocab);
+            // ~u W_U = u W_U - mean(u) (1 W_U): the centred direction's logits without a second product.
+            float[] row = new float[vocab];
+            float mean = meanUHost[base + r];
             float max = 0f;
-            for (float a : row) max = Math.max(max, Math.abs(a));
+            for (int t = 0; t < vocab; t++) {
+              row[t] = host[r * vocab + t] - mean * wUSumHost[t];
+              max = Math.max(max, Math.abs(row[t]));
+            }
             vCentred[base + r] = row;
             maxAbsV[base + r] = max;
           });

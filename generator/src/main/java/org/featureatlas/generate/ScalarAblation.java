@@ -11,32 +11,17 @@ final class ScalarAblation extends Ablation {
   }
 
   @Override
-  double sum(float[] p, int off) {
-    double sum = 0;
-    for (int v = 0; v < vocab; v++) sum += p[off + v];
-    return sum;
-  }
-
-  @Override
-  double scan(float[] u, float[] p, int off, float[] w, float k1, float negBeta, float shift) {
+  double scan(float[] m, int off, float[] b, float[] w, float k1, float negBeta, float shift, boolean offer) {
     double sum = 0;
     float max = Float.NEGATIVE_INFINITY;
     for (int v = 0; v < vocab; v++) {
-      float x = d(u[off + v], w[v], k1, negBeta);
-      offer(v, x);
-      max = Math.max(max, x);
-      sum += p[off + v] * exp(x - shift);
+      float x = d(m[off + v], b[v], w[v], k1, negBeta);
+      if (offer) offer(v, x);
+      float e = m[off + v] + x - shift;
+      max = Math.max(max, e);
+      sum += exp(e);
     }
-    maxD = max;
-    return sum;
-  }
-
-  @Override
-  double sumOnly(float[] u, float[] p, int off, float[] w, float k1, float negBeta, float shift) {
-    double sum = 0;
-    for (int v = 0; v < vocab; v++) {
-      sum += p[off + v] * exp(d(u[off + v], w[v], k1, negBeta) - shift);
-    }
+    maxExponent = max;
     return sum;
   }
 }

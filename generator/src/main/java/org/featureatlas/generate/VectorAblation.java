@@ -9,7 +9,7 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * {@link Ablation} on the Vector API: one pass over the vocabulary forms the logit changes, tests them
  * against the top-k thresholds (a lane that beats one drops to the scalar insert), and accumulates
- * {@code p exp(d - shift)} in float lanes that are added into a double every {@value #BLOCK} vectors.
+ * {@code e^(m + d - shift)} in float lanes that are added into a double every {@value #BLOCK} vectors.
  * The exponential is {@link Ablation#exp}'s, lane by lane.
  */
 final class VectorAblation extends Ablation {
@@ -29,38 +29,20 @@ final class VectorAblation extends Ablation {
   }
 
   @Override
-  double sum(float[] p, int off) {
-    int upper = S.loopBound(vocab);
-    FloatVector acc = FloatVector.zero(S);
-    double sum = 0;
-    int inBlock = 0;
-    int v = 0;
-    for (; v < upper; v += S.length()) {
-      acc = acc.add(FloatVector.fromArray(S, p, off + v));
-      if (++inBlock == BLOCK) {
-        sum += acc.reduceLanes(VectorOperators.ADD);
-        acc = FloatVector.zero(S);
-        inBlock = 0;
-      }
-    }
-    sum += acc.reduceLanes(VectorOperators.ADD);
-    for (; v < vocab; v++) sum += p[off + v];
-    return sum;
-  }
-
-  @Override
-  double scan(float[] u, float[] p, int off, float[] w, float k1, float negBeta, float shift) {
+  double scan(float[] m, int off, float[] b, float[] w, float k1, float negBeta, float shift, boolean offer) {
     int len = S.length();
     int upper = S.loopBound(vocab);
+    FloatVector k1v = FloatVector.broadcast(S, k1);
     FloatVector acc = FloatVector.zero(S);
     FloatVector max = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
     double sum = 0;
     int inBlock = 0;
-    float low = lowThreshold();
-    float high = highThreshold();
+    float low = offer ? lowThreshold() : Float.NEGATIVE_INFINITY;
+    float high = offer ? highThreshold() : Float.POSITIVE_INFINITY;
     int v = 0;
     for (; v < upper; v += len) {
-      FloatVector d = FloatVector.fromArray(S, u, off + v).fma(FloatVector.broadcast(S, k1), FloatVector.fromArray(S, w, v).mul(negBeta));
+      FloatVector mv = FloatVector.fromArray(S, m, off + v);
+      FloatVector d = mv.sub(FloatVector.fromArray(S, b, v)).fma(k1v, FloatVector.fromArray(S, w, v).mul(negBeta));
       VectorMask<Float> hit = d.compare(VectorOperators.LT, low).or(d.compare(VectorOperators.GT, high));
       if (hit.anyTrue()) {
         d.intoArray(lanes, 0);
@@ -68,8 +50,9 @@ final class VectorAblation extends Ablation {
         low = lowThreshold();
         high = highThreshold();
       }
-      max = max.max(d);
-      acc = FloatVector.fromArray(S, p, off + v).fma(exp(d.sub(shift)), acc);
+      FloatVector e = mv.add(d).sub(shift);
+      max = max.max(e);
+      acc = acc.add(exp(e));
       if (++inBlock == BLOCK) {
         sum += acc.reduceLanes(VectorOperators.ADD);
         acc = FloatVector.zero(S);
@@ -77,37 +60,15 @@ final class VectorAblation extends Ablation {
       }
     }
     sum += acc.reduceLanes(VectorOperators.ADD);
-    float m = max.reduceLanes(VectorOperators.MAX);
+    float mx = max.reduceLanes(VectorOperators.MAX);
     for (; v < vocab; v++) {
-      float x = d(u[off + v], w[v], k1, negBeta);
-      offer(v, x);
-      m = Math.max(m, x);
-      sum += p[off + v] * exp(x - shift);
+      float x = d(m[off + v], b[v], w[v], k1, negBeta);
+      if (offer) offer(v, x);
+      float e = m[off + v] + x - shift;
+      mx = Math.max(mx, e);
+      sum += exp(e);
     }
-    maxD = m;
-    return sum;
-  }
-
-  @Override
-  double sumOnly(float[] u, float[] p, int off, float[] w, float k1, float negBeta, float shift) {
-    int upper = S.loopBound(vocab);
-    FloatVector acc = FloatVector.zero(S);
-    double sum = 0;
-    int inBlock = 0;
-    int v = 0;
-    for (; v < upper; v += S.length()) {
-      FloatVector d = FloatVector.fromArray(S, u, off + v).fma(FloatVector.broadcast(S, k1), FloatVector.fromArray(S, w, v).mul(negBeta));
-      acc = FloatVector.fromArray(S, p, off + v).fma(exp(d.sub(shift)), acc);
-      if (++inBlock == BLOCK) {
-        sum += acc.reduceLanes(VectorOperators.ADD);
-        acc = FloatVector.zero(S);
-        inBlock = 0;
-      }
-    }
-    sum += acc.reduceLanes(VectorOperators.ADD);
-    for (; v < vocab; v++) {
-      sum += p[off + v] * exp(d(u[off + v], w[v], k1, negBeta) - shift);
-    }
+    maxExponent = mx;
     return sum;
   }
 

@@ -30,6 +30,9 @@ import org.featureatlas.model.Gpt2Model;
  */
 final class WindowPass {
 
+  /** Rows whose shifted logits (vocab floats each) share the last-level cache while their pairs run. */
+  private static final int ROW_GROUP = 24;
+
   private final Gpt2Model model;
   private final LogitEffects effects;
   private final TokenDataset data;
@@ -79,7 +82,9 @@ final class WindowPass {
       pairFeature[n] = (int) (e.getKey() & 0xffffffffL);
       n++;
     }
+    long t0 = System.nanoTime();
     PairResult[] results = ablate(block, f, pairRow, pairFeature, parent);
+    if (Boolean.getBoolean("atlas.debug")) System.err.printf("DEBUG batch %d refs %d pairs %d nnz %d ablate %.2f s%n", block.batch(), refs.size(), nPairs, f.nnz, (System.nanoTime() - t0) / 1e9);
     for (Selection.Ref ref : refs) {
       out.put(key(ref.feature(), ref.pos()), example(ref, first, f, pairIndex, results));
     }
@@ -143,16 +148,14 @@ final class WindowPass {
     for (int p = 0; p < pairRow.length; p++) rows[slotOf[p]] = pairRow[p];
     float[] resid = new float[nRows * dModel];
     for (int r = 0; r < nRows; r++) System.arraycopy(block.resid(), rows[r] * dModel, resid, r * dModel, dModel);
-    float[] u;
-    float[] probs;
-    float[] maxAbsU;
+    float[] shifted;
+    float[] maxAbsD;
     try (NDManager m = parent.newSubManager()) {
       NDArray x = m.create(resid, new Shape(nRows, dModel)); // [rows, dModel]
       NDArray logits = model.logits(x); // [rows, vocab]
-      NDArray centred = logits.sub(m.create(effects.logitBias)); // [rows, vocab]
-      u = centred.toFloatArray();
-      maxAbsU = centred.abs().max(new int[] {1}).toFloatArray(); // [rows]
-      probs = logits.softmax(1).toFloatArray(); // [rows, vocab]
+      NDArray sh = logits.sub(logits.max(new int[] {1}, true)); // [rows, vocab]
+      shifted = sh.toFloatArray();
+      maxAbsD = sh.sub(m.create(effects.logitBias)).abs().max(new int[] {1}).toFloatArray(); // [rows]
     }
     // LayerNorm scale of every row's final residual stream, and the centred rows.
     double[] sigma = new double[nRows];
@@ -170,11 +173,31 @@ final class WindowPass {
       sigma[r] = Math.sqrt(ss / dModel + eps);
     }
     ThreadLocal<Ablation> kernels = ThreadLocal.withInitial(() -> Ablation.create(vocab, hoverK));
-    double[] sumP = new double[nRows];
-    IntStream.range(0, nRows).parallel().forEach(r -> sumP[r] = kernels.get().sum(probs, r * vocab));
+    float[] bias = effects.logitBias;
+    double[] logRowSum = new double[nRows];
+    IntStream.range(0, nRows).parallel().forEach(r -> logRowSum[r] = kernels.get().rowSum(shifted, r * vocab, bias));
     int[] ids = data.ids();
     long firstPos = (long) block.firstSequence() * seqLen;
-    IntStream.range(0, pairRow.length).parallel().forEach(p -> {
+    // Memory order: rows in groups of ROW_GROUP (whose logits stay in the last-level cache), and within
+    // a group by feature, so a feature's ~v is read from memory once for all its rows there.
+    Integer[] order = new Integer[pairRow.length];
+    for (int p = 0; p < order.length; p++) order[p] = p;
+    java.util.Arrays.sort(order, (p, q) -> {
+      int c = Integer.compare(slotOf[p] / ROW_GROUP, slotOf[q] / ROW_GROUP);
+      if (c != 0) return c;
+      c = Integer.compare(pairFeature[p], pairFeature[q]);
+      return c != 0 ? c : Integer.compare(pairRow[p], pairRow[q]);
+    });
+    if (Boolean.getBoolean("atlas.debug")) {
+      int distinct = 0;
+      for (int o = 0; o < order.length; o++) {
+        if (o == 0 || pairFeature[order[o]] != pairFeature[order[o - 1]] || slotOf[order[o]] / ROW_GROUP != slotOf[order[o - 1]] / ROW_GROUP) distinct++;
+      }
+      System.err.printf("DEBUG rows %d pairs %d distinct (group, feature) %d%n", nRows, order.length, distinct);
+    }
+    long k0 = System.nanoTime();
+    IntStream.range(0, order.length).parallel().forEach(o -> {
+      int p = order[o];
       int row = pairRow[p];
       int slot = slotOf[p];
       int feature = pairFeature[p];
@@ -190,14 +213,15 @@ final class WindowPass {
       double sigmaAbl = Math.sqrt(ss / dModel + eps);
       float k1 = (float) (sigma[slot] / sigmaAbl - 1);
       float beta = (float) (act / sigmaAbl);
-      // |d_v| <= |k1| max|u| + |beta| max|~v|, with room for the rounding of d.
-      float bound = (Math.abs(k1) * maxAbsU[slot] + Math.abs(beta) * effects.maxAbsV[feature]) * 1.001f + 1e-3f;
+      // |d_v| <= |k1| max|m - b| + |beta| max|~v|, with room for the rounding of d.
+      float bound = (Math.abs(k1) * maxAbsD[slot] + Math.abs(beta) * effects.maxAbsV[feature]) * 1.001f + 1e-3f;
       int t = row % seqLen;
       int next = t + 1 < seqLen ? ids[(int) (firstPos + row + 1)] : -1;
-      Ablation.Result res = kernels.get().run(u, probs, slot * vocab, sumP[slot], effects.vCentred[feature],
+      Ablation.Result res = kernels.get().run(shifted, slot * vocab, logRowSum[slot], bias, effects.vCentred[feature],
           k1, beta, bound, next);
       results[p] = new PairResult(res.top(), res.bottom(), res.nextTokenChange());
     });
+    if (Boolean.getBoolean("atlas.debug")) System.err.printf("DEBUG kernel %.2f s%n", (System.nanoTime() - k0) / 1e9);
     return results;
   }
 

@@ -49,34 +49,33 @@ class AblationTest {
     }
   }
 
-  /** A row of logits with its softmax, and a feature's ~v, for one random case. */
-  private record Case(float[] logits, float[] bias, float[] u, float[] p, float[] w) {
+  /** A row of logits shifted by their maximum, ln_f's logit bias, and a feature's ~v, for one random case. */
+  private record Case(float[] logits, float[] bias, float[] m, float[] w) {
     static Case random(int vocab, long seed, double logitScale) {
       SplittableRandom r = new SplittableRandom(seed);
       float[] logits = new float[vocab];
       float[] bias = new float[vocab];
-      float[] u = new float[vocab];
       float[] w = new float[vocab];
+      float max = Float.NEGATIVE_INFINITY;
       for (int v = 0; v < vocab; v++) {
         logits[v] = (float) (r.nextGaussian() * logitScale);
         bias[v] = (float) (r.nextGaussian() * 0.1);
-        u[v] = logits[v] - bias[v];
         w[v] = (float) r.nextGaussian();
+        max = Math.max(max, logits[v]);
       }
-      double max = Double.NEGATIVE_INFINITY;
-      for (float l : logits) max = Math.max(max, l);
-      double z = 0;
-      for (float l : logits) z += Math.exp(l - max);
-      float[] p = new float[vocab];
-      for (int v = 0; v < vocab; v++) p[v] = (float) (Math.exp(logits[v] - max) / z);
-      return new Case(logits, bias, u, p, w);
+      float[] m = new float[vocab];
+      for (int v = 0; v < vocab; v++) m[v] = logits[v] - max;
+      return new Case(logits, bias, m, w);
     }
 
-    /** log_softmax(logits) - log_softmax(logits + d), straight from the definition in float64. */
+    /**
+     * log_softmax(logits) - log_softmax(logits'), straight from the definition in float64, with
+     * logits' = logits + k1 (logits - b) - beta w.
+     */
     double[] change(float k1, float beta) {
       int vocab = logits.length;
       double[] after = new double[vocab];
-      for (int v = 0; v < vocab; v++) after[v] = logits[v] + ((double) k1 * u[v] - (double) beta * w[v]);
+      for (int v = 0; v < vocab; v++) after[v] = logits[v] + ((double) k1 * (logits[v] - bias[v]) - (double) beta * w[v]);
       double lse0 = lse(toDouble(logits));
       double lse1 = lse(after);
       double[] out = new double[vocab];
@@ -85,13 +84,17 @@ class AblationTest {
     }
 
     float bound(float k1, float beta) {
-      float mu = 0;
+      float md = 0;
       float mw = 0;
-      for (int v = 0; v < u.length; v++) {
-        mu = Math.max(mu, Math.abs(u[v]));
+      for (int v = 0; v < m.length; v++) {
+        md = Math.max(md, Math.abs(m[v] - bias[v]));
         mw = Math.max(mw, Math.abs(w[v]));
       }
-      return (Math.abs(k1) * mu + Math.abs(beta) * mw) * 1.001f + 1e-3f;
+      return (Math.abs(k1) * md + Math.abs(beta) * mw) * 1.001f + 1e-3f;
+    }
+
+    Ablation.Result run(Ablation a, float k1, float beta, float bound, int next) {
+      return a.run(m, 0, a.rowSum(m, 0, bias), bias, w, k1, beta, bound, next);
     }
   }
 
@@ -133,7 +136,6 @@ class AblationTest {
     for (int vocab : vocabs) {
       Case c = Case.random(vocab, vocab, 3.0);
       Ablation a = kernel(vector, vocab, 5);
-      double sumP = a.sum(c.p(), 0);
       for (float[] kb : params) {
         float k1 = kb[0];
         float beta = kb[1];
@@ -141,7 +143,7 @@ class AblationTest {
         double[] neg = new double[vocab];
         for (int v = 0; v < vocab; v++) neg[v] = -want[v];
         int next = vocab / 3;
-        Ablation.Result got = a.run(c.u(), c.p(), 0, sumP, c.w(), k1, beta, c.bound(k1, beta), next);
+        Ablation.Result got = c.run(a, k1, beta, c.bound(k1, beta), next);
         String at = "vocab " + vocab + " k1 " + k1 + " beta " + beta;
         double tol = 2e-6 * Math.max(1, Math.abs(beta));
         assertMatches(want, largest(want, 5), got.top(), tol);
@@ -157,10 +159,9 @@ class AblationTest {
     int vocab = 999;
     Case c = Case.random(vocab, 7, 1.0);
     Ablation a = kernel(vector, vocab, 3);
-    double sumP = a.sum(c.p(), 0);
     double[] want = c.change(0.1f, 2f);
     // A bound of 500 shifts every exponential below e^-400: the kernel must notice and redo the sum.
-    Ablation.Result got = a.run(c.u(), c.p(), 0, sumP, c.w(), 0.1f, 2f, 500f, 4);
+    Ablation.Result got = c.run(a, 0.1f, 2f, 500f, 4);
     assertEquals(want[4], got.nextTokenChange(), 1e-5);
     assertMatches(want, largest(want, 3), got.top(), 1e-5);
   }
@@ -169,28 +170,25 @@ class AblationTest {
   @ValueSource(booleans = {true, false})
   void ablationOfNothingChangesNothingAndTiesGoToLowerIds(boolean vector) {
     int vocab = 70; // 64 in vectors (at most 16 lanes) and a tail
-    float[] u = new float[vocab];
-    float[] p = new float[vocab];
+    float[] m = new float[vocab]; // uniform logits
+    float[] b = new float[vocab];
     float[] w = new float[vocab];
-    for (int v = 0; v < vocab; v++) {
-      u[v] = (float) Math.sin(v);
-      p[v] = 1f / vocab;
-    }
+    for (int v = 0; v < vocab; v++) b[v] = (float) Math.sin(v);
     w[3] = 1f;
     w[9] = 1f;
     w[66] = 1f;
     w[5] = -1f;
     Ablation a = kernel(vector, vocab, 2);
-    double sumP = a.sum(p, 0);
-    Ablation.Result none = a.run(u, p, 0, sumP, w, 0f, 0f, 1e-3f, 2);
+    double rowSum = a.rowSum(m, 0, b);
+    Ablation.Result none = a.run(m, 0, rowSum, b, w, 0f, 0f, 1e-3f, 2);
     for (TokenValue tv : none.top()) assertEquals(0.0, tv.value());
     assertEquals(0.0, none.nextTokenChange());
     // With beta > 0, tokens 3, 9 and 66 (w = 1) lose the most: the lower ids top the change list.
-    Ablation.Result some = a.run(u, p, 0, sumP, w, 0f, 0.5f, 0.6f, -1);
+    Ablation.Result some = a.run(m, 0, rowSum, b, w, 0f, 0.5f, 0.6f, -1);
     assertEquals(3, some.top().get(0).token());
     assertEquals(9, some.top().get(1).token());
     assertEquals(5, some.bottom().get(0).token());
-    // change_v = log_softmax(l)_v - log_softmax(l - 0.5 w)_v with uniform p: log(mean e^{-0.5 w}) + 0.5 w_v.
+    // change_v = log_softmax(l)_v - log_softmax(l - 0.5 w)_v with uniform logits: log(mean e^{-0.5 w}) + 0.5 w_v.
     double mean = (vocab - 4 + 3 * Math.exp(-0.5) + Math.exp(0.5)) / vocab;
     assertEquals(Math.log(mean) + 0.5, some.top().get(0).value(), 1e-6);
   }
