@@ -149,14 +149,30 @@ final class WindowPass {
     float[] resid = new float[nRows * dModel];
     for (int r = 0; r < nRows; r++) System.arraycopy(block.resid(), rows[r] * dModel, resid, r * dModel, dModel);
     float[] shifted;
-    float[] maxAbsD;
+    long l0 = System.nanoTime();
     try (NDManager m = parent.newSubManager()) {
       NDArray x = m.create(resid, new Shape(nRows, dModel)); // [rows, dModel]
-      NDArray logits = model.logits(x); // [rows, vocab]
-      NDArray sh = logits.sub(logits.max(new int[] {1}, true)); // [rows, vocab]
-      shifted = sh.toFloatArray();
-      maxAbsD = sh.sub(m.create(effects.logitBias)).abs().max(new int[] {1}).toFloatArray(); // [rows]
+      shifted = model.logits(x).toFloatArray(); // [rows, vocab]
     }
+    float[] bias = effects.logitBias;
+    ThreadLocal<Ablation> kernels = ThreadLocal.withInitial(() -> Ablation.create(vocab, hoverK));
+    // Per row: shift the logits by their maximum (in place), bound |m - b|, and log(sum e^m).
+    float[] maxAbsD = new float[nRows];
+    double[] logRowSum = new double[nRows];
+    IntStream.range(0, nRows).parallel().forEach(r -> {
+      int off = r * vocab;
+      float max = Float.NEGATIVE_INFINITY;
+      for (int v = 0; v < vocab; v++) max = Math.max(max, shifted[off + v]);
+      float bound = 0f;
+      for (int v = 0; v < vocab; v++) {
+        float sh = shifted[off + v] - max;
+        shifted[off + v] = sh;
+        bound = Math.max(bound, Math.abs(sh - bias[v]));
+      }
+      maxAbsD[r] = bound;
+      logRowSum[r] = kernels.get().rowSum(shifted, off, bias);
+    });
+    long l1 = System.nanoTime();
     // LayerNorm scale of every row's final residual stream, and the centred rows.
     double[] sigma = new double[nRows];
     float[] centred = new float[resid.length];
@@ -172,10 +188,6 @@ final class WindowPass {
       }
       sigma[r] = Math.sqrt(ss / dModel + eps);
     }
-    ThreadLocal<Ablation> kernels = ThreadLocal.withInitial(() -> Ablation.create(vocab, hoverK));
-    float[] bias = effects.logitBias;
-    double[] logRowSum = new double[nRows];
-    IntStream.range(0, nRows).parallel().forEach(r -> logRowSum[r] = kernels.get().rowSum(shifted, r * vocab, bias));
     int[] ids = data.ids();
     long firstPos = (long) block.firstSequence() * seqLen;
     // Memory order: rows in groups of ROW_GROUP (whose logits stay in the last-level cache), and within
@@ -193,7 +205,7 @@ final class WindowPass {
       for (int o = 0; o < order.length; o++) {
         if (o == 0 || pairFeature[order[o]] != pairFeature[order[o - 1]] || slotOf[order[o]] / ROW_GROUP != slotOf[order[o - 1]] / ROW_GROUP) distinct++;
       }
-      System.err.printf("DEBUG rows %d pairs %d distinct (group, feature) %d%n", nRows, order.length, distinct);
+      System.err.printf("DEBUG rows %d pairs %d distinct (group, feature) %d logits %.2f s prep %.2f s%n", nRows, order.length, distinct, (l1 - l0) / 1e9, (System.nanoTime() - l1) / 1e9);
     }
     long k0 = System.nanoTime();
     IntStream.range(0, order.length).parallel().forEach(o -> {
