@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import java.util.zip.GZIPInputStream;
+import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
 import org.featureatlas.check.AtlasException;
 import org.featureatlas.check.Check;
@@ -98,7 +99,11 @@ public final class DataDir {
   private static byte[] member(List<FeatureRecord> records) {
     ObjectWriter line = Json.mapper().writer();
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(1 << 20);
-    try (OutputStream gz = new GZIPOutputStream(bytes, 1 << 16)) {
+    try (OutputStream gz = new GZIPOutputStream(bytes, 1 << 16) {
+      {
+        def.setLevel(Deflater.BEST_SPEED); // the data directory is an intermediate: speed over size
+      }
+    }) {
       for (FeatureRecord record : records) {
         gz.write(line.writeValueAsBytes(record));
         gz.write('\n');

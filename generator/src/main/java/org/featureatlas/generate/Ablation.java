@@ -69,6 +69,12 @@ abstract class Ablation {
    */
   abstract double scan(float[] m, int off, float[] b, float[] w, float k1, float negBeta, float shift, boolean offer);
 
+  /**
+   * Subtracts the row's maximum from {@code logits[off .. off+vocab)} in place (giving {@code m}) and
+   * returns {@code max_v |m_v - b_v|}.
+   */
+  abstract float shiftRow(float[] logits, int off, float[] b);
+
   /** {@code log(sum_v e^(m_v))} of one row, by {@link #scan}'s arithmetic with {@code d = 0}. */
   final double rowSum(float[] m, int off, float[] b) {
     return Math.log(scan(m, off, b, b, 0f, -0f, 0f, false));

@@ -11,6 +11,18 @@ final class ScalarAblation extends Ablation {
   }
 
   @Override
+  float shiftRow(float[] logits, int off, float[] b) {
+    float max = Float.NEGATIVE_INFINITY;
+    for (int v = 0; v < vocab; v++) max = Math.max(max, logits[off + v]);
+    float bound = 0f;
+    for (int v = 0; v < vocab; v++) {
+      logits[off + v] -= max;
+      bound = Math.max(bound, Math.abs(logits[off + v] - b[v]));
+    }
+    return bound;
+  }
+
+  @Override
   double scan(float[] m, int off, float[] b, float[] w, float k1, float negBeta, float shift, boolean offer) {
     double sum = 0;
     float max = Float.NEGATIVE_INFINITY;

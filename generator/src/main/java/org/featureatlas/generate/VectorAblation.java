@@ -29,6 +29,28 @@ final class VectorAblation extends Ablation {
   }
 
   @Override
+  float shiftRow(float[] logits, int off, float[] b) {
+    int upper = S.loopBound(vocab);
+    FloatVector mv = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+    int v = 0;
+    for (; v < upper; v += S.length()) mv = mv.max(FloatVector.fromArray(S, logits, off + v));
+    float max = mv.reduceLanes(VectorOperators.MAX);
+    for (; v < vocab; v++) max = Math.max(max, logits[off + v]);
+    FloatVector bv = FloatVector.zero(S);
+    for (v = 0; v < upper; v += S.length()) {
+      FloatVector m = FloatVector.fromArray(S, logits, off + v).sub(max);
+      m.intoArray(logits, off + v);
+      bv = bv.max(m.sub(FloatVector.fromArray(S, b, v)).abs());
+    }
+    float bound = bv.reduceLanes(VectorOperators.MAX);
+    for (; v < vocab; v++) {
+      logits[off + v] -= max;
+      bound = Math.max(bound, Math.abs(logits[off + v] - b[v]));
+    }
+    return bound;
+  }
+
+  @Override
   double scan(float[] m, int off, float[] b, float[] w, float k1, float negBeta, float shift, boolean offer) {
     int len = S.length();
     int upper = S.loopBound(vocab);

@@ -31,7 +31,7 @@ import org.featureatlas.model.Gpt2Model;
 final class WindowPass {
 
   /** Rows whose shifted logits (vocab floats each) share the last-level cache while their pairs run. */
-  private static final int ROW_GROUP = 24;
+  private static final int ROW_GROUP = 64;
 
   private final Gpt2Model model;
   private final LogitEffects effects;
@@ -82,9 +82,7 @@ final class WindowPass {
       pairFeature[n] = (int) (e.getKey() & 0xffffffffL);
       n++;
     }
-    long t0 = System.nanoTime();
     PairResult[] results = ablate(block, f, pairRow, pairFeature, parent);
-    if (Boolean.getBoolean("atlas.debug")) System.err.printf("DEBUG batch %d refs %d pairs %d nnz %d ablate %.2f s%n", block.batch(), refs.size(), nPairs, f.nnz, (System.nanoTime() - t0) / 1e9);
     for (Selection.Ref ref : refs) {
       out.put(key(ref.feature(), ref.pos()), example(ref, first, f, pairIndex, results));
     }
@@ -149,7 +147,6 @@ final class WindowPass {
     float[] resid = new float[nRows * dModel];
     for (int r = 0; r < nRows; r++) System.arraycopy(block.resid(), rows[r] * dModel, resid, r * dModel, dModel);
     float[] shifted;
-    long l0 = System.nanoTime();
     try (NDManager m = parent.newSubManager()) {
       NDArray x = m.create(resid, new Shape(nRows, dModel)); // [rows, dModel]
       shifted = model.logits(x).toFloatArray(); // [rows, vocab]
@@ -160,19 +157,10 @@ final class WindowPass {
     float[] maxAbsD = new float[nRows];
     double[] logRowSum = new double[nRows];
     IntStream.range(0, nRows).parallel().forEach(r -> {
-      int off = r * vocab;
-      float max = Float.NEGATIVE_INFINITY;
-      for (int v = 0; v < vocab; v++) max = Math.max(max, shifted[off + v]);
-      float bound = 0f;
-      for (int v = 0; v < vocab; v++) {
-        float sh = shifted[off + v] - max;
-        shifted[off + v] = sh;
-        bound = Math.max(bound, Math.abs(sh - bias[v]));
-      }
-      maxAbsD[r] = bound;
-      logRowSum[r] = kernels.get().rowSum(shifted, off, bias);
+      Ablation kernel = kernels.get();
+      maxAbsD[r] = kernel.shiftRow(shifted, r * vocab, bias);
+      logRowSum[r] = kernel.rowSum(shifted, r * vocab, bias);
     });
-    long l1 = System.nanoTime();
     // LayerNorm scale of every row's final residual stream, and the centred rows.
     double[] sigma = new double[nRows];
     float[] centred = new float[resid.length];
@@ -200,14 +188,6 @@ final class WindowPass {
       c = Integer.compare(pairFeature[p], pairFeature[q]);
       return c != 0 ? c : Integer.compare(pairRow[p], pairRow[q]);
     });
-    if (Boolean.getBoolean("atlas.debug")) {
-      int distinct = 0;
-      for (int o = 0; o < order.length; o++) {
-        if (o == 0 || pairFeature[order[o]] != pairFeature[order[o - 1]] || slotOf[order[o]] / ROW_GROUP != slotOf[order[o - 1]] / ROW_GROUP) distinct++;
-      }
-      System.err.printf("DEBUG rows %d pairs %d distinct (group, feature) %d logits %.2f s prep %.2f s%n", nRows, order.length, distinct, (l1 - l0) / 1e9, (System.nanoTime() - l1) / 1e9);
-    }
-    long k0 = System.nanoTime();
     IntStream.range(0, order.length).parallel().forEach(o -> {
       int p = order[o];
       int row = pairRow[p];
@@ -233,7 +213,6 @@ final class WindowPass {
           k1, beta, bound, next);
       results[p] = new PairResult(res.top(), res.bottom(), res.nextTokenChange());
     });
-    if (Boolean.getBoolean("atlas.debug")) System.err.printf("DEBUG kernel %.2f s%n", (System.nanoTime() - k0) / 1e9);
     return results;
   }
 

@@ -155,6 +155,25 @@ class AblationTest {
 
   @ParameterizedTest
   @ValueSource(booleans = {true, false})
+  void shiftRowSubtractsTheMaximumAndBoundsTheChange(boolean vector) {
+    int vocab = 1037;
+    Case c = Case.random(vocab, 3, 2.0);
+    float[] row = new float[vocab + 5]; // at an offset, with neighbours that must not change
+    java.util.Arrays.fill(row, 42f);
+    System.arraycopy(c.logits(), 0, row, 3, vocab);
+    float bound = kernel(vector, vocab, 5).shiftRow(row, 3, c.bias());
+    float want = 0f;
+    for (int v = 0; v < vocab; v++) {
+      assertEquals(c.m()[v], row[3 + v], "v=" + v);
+      want = Math.max(want, Math.abs(c.m()[v] - c.bias()[v]));
+    }
+    assertEquals(want, bound);
+    assertEquals(42f, row[2]);
+    assertEquals(42f, row[3 + vocab]);
+  }
+
+  @ParameterizedTest
+  @ValueSource(booleans = {true, false})
   void aLooseBoundFallsBackToTheExactMaximum(boolean vector) {
     int vocab = 999;
     Case c = Case.random(vocab, 7, 1.0);
