@@ -24,7 +24,12 @@ final class CrossMoments {
   long positions;
   final double[] unitSum;
   final double[] unitSumSq;
-  final double[] xy; // [dSae * dUnits]
+  private final double[] xy; // [dSae * dUnits]; read through sums(), which applies pending batches
+
+  /** Dense batches whose products are not yet in {@link #xy}: applied together, a row of xy at a time. */
+  static final int PENDING = 8;
+  private final List<float[]> pendingX = new ArrayList<>();
+  private final List<SparseBatch> pendingF = new ArrayList<>();
 
   CrossMoments(int dSae, int dUnits) {
     Check.that((long) dSae * dUnits <= MAX_CELLS, "correlation table of " + dSae + " x " + dUnits
@@ -47,23 +52,47 @@ final class CrossMoments {
         unitSumSq[j] += v * v;
       }
     }
+    pendingX.add(x);
+    pendingF.add(f);
+    if (pendingX.size() == PENDING) flush();
+  }
+
+  /**
+   * Adds the pending batches' products to xy. Each feature's row of xy is updated by every pending
+   * batch in batch order before moving on, so the table streams through memory once per
+   * {@value #PENDING} batches; the additions happen in the same order as one batch at a time.
+   */
+  private void flush() {
+    if (pendingX.isEmpty()) return;
+    float[][] xs = pendingX.toArray(new float[0][]);
+    SparseBatch[] fs = pendingF.toArray(new SparseBatch[0]);
+    pendingX.clear();
+    pendingF.clear();
     IntStream.range(0, dSae).parallel().forEach(i -> {
-      int from = f.featureStart[i];
-      int to = f.featureStart[i + 1];
-      if (from == to) return;
       int out = i * dUnits;
-      for (int e = from; e < to; e++) {
-        double v = f.byFeatureValue[e];
-        int base = f.byFeatureRow[e] * dUnits;
-        for (int j = 0; j < dUnits; j++) {
-          xy[out + j] += v * x[base + j];
+      for (int b = 0; b < xs.length; b++) {
+        SparseBatch f = fs[b];
+        float[] x = xs[b];
+        for (int e = f.featureStart[i]; e < f.featureStart[i + 1]; e++) {
+          double v = f.byFeatureValue[e];
+          int base = f.byFeatureRow[e] * dUnits;
+          for (int j = 0; j < dUnits; j++) {
+            xy[out + j] += v * x[base + j];
+          }
         }
       }
     });
   }
 
+  /** The cross sums {@code sum f_i u_j}, [dSae * dUnits], with every added batch applied. */
+  double[] sums() {
+    flush();
+    return xy;
+  }
+
   /** Adds a batch whose units are sparse too (encoder B's features). */
   void addSparse(SparseBatch f, SparseBatch units) {
+    flush();
     positions += units.rows;
     for (int e = 0; e < units.nnz; e++) {
       double v = units.value[e];
@@ -89,7 +118,7 @@ final class CrossMoments {
     positions += o.positions;
     StateIO.add(unitSum, o.unitSum);
     StateIO.add(unitSumSq, o.unitSumSq);
-    StateIO.add(xy, o.xy);
+    StateIO.add(sums(), o.sums());
   }
 
   /** True when n*ss - s*s is zero up to rounding: a constant series has no Pearson correlation. */
@@ -106,6 +135,7 @@ final class CrossMoments {
     List<UnitScore> out = new ArrayList<>();
     long n = positions;
     if (n == 0 || zeroVariance(n, fSum, fSumSq)) return out;
+    double[] xy = sums();
     double fVar = n * fSumSq - fSum * fSum;
     int[] best = new int[k];
     double[] bestP = new double[k];
@@ -140,7 +170,7 @@ final class CrossMoments {
     out.writeLong(positions);
     StateIO.writeDoubles(out, unitSum);
     StateIO.writeDoubles(out, unitSumSq);
-    StateIO.writeDoubles(out, xy);
+    StateIO.writeDoubles(out, sums());
   }
 
   static CrossMoments read(DataInputStream in) throws IOException {
