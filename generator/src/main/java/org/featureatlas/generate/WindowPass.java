@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,9 +25,9 @@ import org.featureatlas.model.Gpt2Model;
  *   d = (logits - b) (sigma / sigma' - 1) - (f / sigma') ~v_i      (b = ln_f.bias W_U)
  *   logprob_change = log_softmax(logits) - log_softmax(logits') = log(sum_v p_v exp(d_v)) - d
  * </pre>
- * where sigma, sigma' are the LayerNorm scales of r and r' ({@link Ablation} is the fused loop). The
- * final residual stream comes from pass A's cache, so this pass runs only ln_f and the unembedding, and
- * only for the positions it ablates.
+ * where sigma, sigma' are the LayerNorm scales of r and r'; {@link Ablation} evaluates this on the
+ * logits shifted by their maximum. The final residual stream comes from pass A's cache, so this pass
+ * runs only ln_f and the unembedding, and only for the positions it ablates.
  */
 final class WindowPass {
 
@@ -182,7 +183,7 @@ final class WindowPass {
     // a group by feature, so a feature's ~v is read from memory once for all its rows there.
     Integer[] order = new Integer[pairRow.length];
     for (int p = 0; p < order.length; p++) order[p] = p;
-    java.util.Arrays.sort(order, (p, q) -> {
+    Arrays.sort(order, (p, q) -> {
       int c = Integer.compare(slotOf[p] / ROW_GROUP, slotOf[q] / ROW_GROUP);
       if (c != 0) return c;
       c = Integer.compare(pairFeature[p], pairFeature[q]);
