@@ -2,6 +2,7 @@ package org.featureatlas.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.featureatlas.check.Check;
 import org.featureatlas.generate.Generation;
 import org.featureatlas.progress.Stages;
 import org.featureatlas.render.RenderOptions;
@@ -12,8 +13,9 @@ import picocli.CommandLine.Option;
 /** {@code atlas build}: generate, then render, in one command. */
 @Command(name = "build", mixinStandardHelpOptions = true,
     description = {"Runs `atlas generate` into the data directory, then `atlas render` into the site directory.",
-        "Both are written atomically; notes in DATA/notes (or --notes) are rendered with the site. The site",
-        "directory must be new, empty, a previous site or hold only .gitkeep (kept)."})
+        "Both are written atomically; notes in DATA/notes (or --notes) are rendered with the site, and DATA/notes",
+        "is kept when DATA is regenerated. DATA must be new, empty or a previous data directory; the site",
+        "directory must be new, empty, a previous site or hold only .gitkeep (kept, like CNAME)."})
 public final class BuildCommand implements Callable<Integer> {
   @Mixin
   GenerateOptions inputs;
@@ -39,7 +41,9 @@ public final class BuildCommand implements Callable<Integer> {
     if (notes != null) {
       opts = opts.withNotesDir(notes);
     }
-    SiteOutput.check(opts, site); // before the model runs, not after
+    SiteOutput.check(opts, site); // before the model runs, not after (generation checks --data first thing)
+    Check.that(!site.toAbsolutePath().normalize().startsWith(data.toAbsolutePath().normalize()),
+        "--site " + site + " is inside --data " + data + ", which generation replaces; choose another site directory");
     Stages stages = new Stages();
     new Generation(stages, System.out).run(inputs.request(), data);
     System.out.println("site written to " + SiteOutput.write(opts, site, Runtime.getRuntime().availableProcessors(), stages));

@@ -19,7 +19,8 @@ public final class GenerateCommand implements Callable<Integer> {
   @Mixin
   GenerateOptions inputs;
 
-  @Option(names = "--out", required = true, paramLabel = "DIR", description = "Data directory to write (replaced atomically), or the shard directory with --shard.")
+  @Option(names = "--out", required = true, paramLabel = "DIR", description = {"Data directory to write (replaced atomically; its notes/ are kept), or the shard directory with",
+      "--shard. Must be new, empty or a previous data (shard) directory, and hold no input."})
   Path out;
 
   @Option(names = "--shard", paramLabel = "i/n", description = "Run only shard i of n (0-based) of the streaming pass.")

@@ -14,7 +14,8 @@ import picocli.CommandLine.Parameters;
     description = {"Merges the shard directories written by `atlas generate --shard i/n` (all n of them) and",
         "finishes the run: histograms, interval samples and example windows. The result equals a single run."})
 public final class MergeCommand implements Callable<Integer> {
-  @Option(names = "--out", required = true, paramLabel = "DIR", description = "Data directory to write.")
+  @Option(names = "--out", required = true, paramLabel = "DIR", description = {"Data directory to write (replaced atomically; its notes/ are kept). Must be new, empty or",
+      "a previous data directory, and hold no input (shard, model, SAE, tokens)."})
   Path out;
 
   @Parameters(arity = "1..*", paramLabel = "SHARD_DIR", description = "Shard directories, in any order.")

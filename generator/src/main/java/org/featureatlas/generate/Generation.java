@@ -18,6 +18,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.SortedMap;
 import me.tongfei.progressbar.ProgressBar;
 import org.featureatlas.check.AtlasException;
@@ -30,6 +31,8 @@ import org.featureatlas.data.Interval;
 import org.featureatlas.data.Json;
 import org.featureatlas.data.Manifest;
 import org.featureatlas.fs.AtomicDirectory;
+import org.featureatlas.fs.OutputGuard;
+import org.featureatlas.fs.TempDirs;
 import org.featureatlas.model.Gpt2Model;
 import org.featureatlas.progress.Progress;
 import org.featureatlas.progress.Stages;
@@ -41,6 +44,17 @@ import org.featureatlas.sae.SaeEncoder;
  * pass-A states of its shards, so both give the same data.
  */
 public final class Generation {
+  /** People's notes inside a data directory: carried over when generation replaces the directory. */
+  static final String NOTES = "notes";
+
+  /** What generation and merge may replace: a data directory (plus its notes). */
+  static final OutputGuard.Kind DATA_DIR = OutputGuard.Kind.owning("an atlas data directory", DataDir.MANIFEST,
+      Set.of(DataDir.MANIFEST, DataDir.VOCAB, "features", NOTES));
+
+  /** What a shard run may replace: a shard directory. */
+  static final OutputGuard.Kind SHARD_DIR = OutputGuard.Kind.owning("a shard directory", ShardInfo.FILE,
+      Set.of(ShardInfo.FILE, ShardInfo.STATE, ShardInfo.CACHE));
+
   private final Stages stages;
   private final PrintStream log;
 
@@ -51,22 +65,24 @@ public final class Generation {
 
   /** Generates the data directory {@code out} in one run. */
   public void run(GenerateRequest req, Path out) {
+    OutputGuard.check(out, DATA_DIR, inputs(req));
     AtlasInputs in = stages.time("load inputs", () -> AtlasInputs.load(req));
     BatchPlan plan = new BatchPlan(in.dataset().nSeq(), req.batchSize());
-    Path work = tempDir(out);
+    Path work = TempDirs.create(out, "work");
     try (NDManager manager = NDManager.newBaseManager(device(req.device()));
         Gpt2Model model = new Gpt2Model(in.weights(), manager)) {
       Path cache = work.resolve(ShardInfo.CACHE);
       ActivationPass.State state = passA(in, model, manager, plan, 0, plan.batches(), cache, req.settings().topK());
       finish(req, in, model, manager, plan, state, List.of(cache), out);
     } finally {
-      AtomicDirectory.deleteTree(work);
+      TempDirs.delete(work);
     }
   }
 
   /** Runs pass A on shard {@code shard} of {@code shards} and writes a shard directory. */
   public void runShard(GenerateRequest req, int shard, int shards, Path out) {
     Check.that(shards > 0 && shard >= 0 && shard < shards, "--shard must be i/n with 0 <= i < n, got " + shard + "/" + shards);
+    OutputGuard.check(out, SHARD_DIR, inputs(req));
     AtlasInputs in = stages.time("load inputs", () -> AtlasInputs.load(req));
     BatchPlan plan = new BatchPlan(in.dataset().nSeq(), req.batchSize());
     int from = plan.shardStart(shard, shards);
@@ -113,6 +129,9 @@ public final class Generation {
       Check.that(byIndex[i] != null, "shard " + i + "/" + first.shards() + " is missing");
     }
     GenerateRequest req = first.request();
+    List<Path> inputs = new ArrayList<>(shardDirs);
+    inputs.addAll(inputs(req));
+    OutputGuard.check(out, DATA_DIR, inputs);
     AtlasInputs in = stages.time("load inputs", () -> AtlasInputs.load(req));
     Check.that(Objects.equals(in.modelId(), first.model()) && Objects.equals(in.saeId(), first.sae())
             && Objects.equals(in.saeBId(), first.saeB()) && Objects.equals(in.datasetId(), first.dataset()),
@@ -189,7 +208,7 @@ public final class Generation {
       }
     });
     stages.run("write data", () -> {
-      try (AtomicDirectory dir = AtomicDirectory.create(out)) {
+      try (AtomicDirectory dir = AtomicDirectory.create(out).keep(NOTES)) {
         Manifest manifest = manifest(req, in, plan);
         DataDir.write(dir.path(), manifest, in.displayVocab(), records(in, set, state, stats, effects, selection, examples));
         dir.commit();
@@ -270,14 +289,9 @@ public final class Generation {
     }
   }
 
-  private static Path tempDir(Path out) {
-    try {
-      Path parent = out.toAbsolutePath().normalize().getParent();
-      Files.createDirectories(parent);
-      return Files.createTempDirectory(parent, "." + out.getFileName() + ".work-");
-    } catch (IOException e) {
-      throw new AtlasException(out + ": cannot create a working directory beside it (" + e.getMessage() + ")", e);
-    }
+  /** The files and folders a request reads (null when absent). */
+  private static List<Path> inputs(GenerateRequest req) {
+    return java.util.Arrays.asList(req.model(), req.sae(), req.saeB(), req.tokens(), req.text());
   }
 
   private static void writeState(Path file, ActivationPass.State state) {
