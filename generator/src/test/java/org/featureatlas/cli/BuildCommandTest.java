@@ -61,6 +61,19 @@ class BuildCommandTest {
   }
 
   @Test
+  void refusesASiteInsideTheDataDirectory() throws Exception {
+    inputs();
+    StringWriter err = new StringWriter();
+    int rc = Atlas.execute(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true), "build",
+        "--model", dir.resolve("model").toString(), "--sae", dir.resolve("sae").toString(),
+        "--tokens", dir.resolve("tokens.npy").toString(), "--data", dir.resolve("data").toString(),
+        "--site", dir.resolve("data/site").toString());
+    assertEquals(2, rc, err.toString());
+    assertTrue(err.toString().contains("is inside --data"), err.toString());
+    assertTrue(Files.notExists(dir.resolve("data")), "generation ran although the site could not be written");
+  }
+
+  @Test
   void buildWritesDataAndSite() throws Exception {
     inputs();
     Files.createDirectories(dir.resolve("site"));
