@@ -39,7 +39,7 @@ public final class PreviewCommand implements Callable<Integer> {
 
   @Option(names = "--host", paramLabel = "ADDR", defaultValue = PreviewServer.DEFAULT_HOST,
       description = "Interface to listen on (default: ${DEFAULT-VALUE}, this machine only). "
-          + "0.0.0.0 exposes the preview to your network.")
+          + "0.0.0.0 exposes the preview to your network; any address other than loopback prints a warning.")
   String host;
 
   @Option(names = "--port", paramLabel = "N", defaultValue = "" + PreviewServer.DEFAULT_PORT,
@@ -75,6 +75,8 @@ public final class PreviewCommand implements Callable<Integer> {
       }
       server.close();
     }, "atlas-preview-stop"));
+    server.exposureWarning().ifPresent(System.err::println);
+    System.err.flush();
     System.out.println("atlas: previewing at " + server.uri() + " (Ctrl-C stops)");
     System.out.flush();
     server.join();
