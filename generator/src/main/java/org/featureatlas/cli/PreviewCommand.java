@@ -1,5 +1,6 @@
 package org.featureatlas.cli;
 
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -75,11 +76,16 @@ public final class PreviewCommand implements Callable<Integer> {
       }
       server.close();
     }, "atlas-preview-stop"));
-    server.exposureWarning().ifPresent(System.err::println);
-    System.err.flush();
-    System.out.println("atlas: previewing at " + server.uri() + " (Ctrl-C stops)");
-    System.out.flush();
+    announce(server, System.out, System.err);
     server.join();
     return 0;
+  }
+
+  /** Prints where the preview is, and on {@code err} who else can reach it when that is not only this machine. */
+  static void announce(PreviewServer server, PrintStream out, PrintStream err) {
+    server.exposureWarning().ifPresent(err::println);
+    err.flush();
+    out.println("atlas: previewing at " + server.uri() + " (Ctrl-C stops)");
+    out.flush();
   }
 }

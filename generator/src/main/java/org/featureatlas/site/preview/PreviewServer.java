@@ -119,10 +119,14 @@ public final class PreviewServer implements AutoCloseable {
     return connector.getLocalPort();
   }
 
-  /** The site's root URL, e.g. {@code http://127.0.0.1:8000/}. */
+  /**
+   * The site's root URL, e.g. {@code http://127.0.0.1:8000/}. When the server listens on every
+   * interface, the URL names loopback, which is one of them and works on this machine.
+   */
   public URI uri() {
     InetSocketAddress address = boundAddress();
-    return URI.create("http://" + hostText(address.getAddress()) + ":" + address.getPort() + "/");
+    InetAddress host = address.getAddress().isAnyLocalAddress() ? InetAddress.getLoopbackAddress() : address.getAddress();
+    return URI.create("http://" + hostText(host) + ":" + address.getPort() + "/");
   }
 
   /** Blocks until the server stops. */

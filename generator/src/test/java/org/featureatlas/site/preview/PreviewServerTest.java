@@ -216,10 +216,9 @@ class PreviewServerTest {
         warning);
     assertTrue(warning.contains("anyone who can reach this machine on the network can read the site"), warning);
     assertFalse(warning.contains("\n"), warning);
-    // Traffic only to loopback: the wildcard socket answers there too.
-    try (Socket s = new Socket("127.0.0.1", server.port())) {
-      assertTrue(s.isConnected());
-    }
+    // The URL to open names loopback, and test traffic goes only there: the wildcard socket answers on it too.
+    assertEquals(URI.create("http://127.0.0.1:" + server.port() + "/"), server.uri());
+    assertEquals(200, get("/index.html").statusCode());
     assertEquals(200, raw("/index.html").status);
   }
 
