@@ -10,7 +10,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "verify", mixinStandardHelpOptions = true,
     description = "Recomputes the sha256 of every entry of an archive and compares it with ATLAS-MANIFEST.json. "
         + "Exits 0 when it matches, 2 with a one-line report of what is wrong (truncated, corrupt, missing, extra "
-        + "or changed files, unsafe entries).")
+        + "or changed files, unsafe entries, data after the end of the archive).")
 public final class ArchiveVerifyCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "FILE", description = "Archive (.tar.gz, .tgz or .zip).")
   Path file;

@@ -1,5 +1,6 @@
 package org.featureatlas.cli;
 
+import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +40,7 @@ public final class PreviewCommand implements Callable<Integer> {
 
   @Option(names = "--host", paramLabel = "ADDR", defaultValue = PreviewServer.DEFAULT_HOST,
       description = "Interface to listen on (default: ${DEFAULT-VALUE}, this machine only). "
-          + "0.0.0.0 exposes the preview to your network.")
+          + "0.0.0.0 exposes the preview to your network; any address other than loopback prints a warning.")
   String host;
 
   @Option(names = "--port", paramLabel = "N", defaultValue = "" + PreviewServer.DEFAULT_PORT,
@@ -75,9 +76,16 @@ public final class PreviewCommand implements Callable<Integer> {
       }
       server.close();
     }, "atlas-preview-stop"));
-    System.out.println("atlas: previewing at " + server.uri() + " (Ctrl-C stops)");
-    System.out.flush();
+    announce(server, System.out, System.err);
     server.join();
     return 0;
+  }
+
+  /** Prints where the preview is, and on {@code err} who else can reach it when that is not only this machine. */
+  static void announce(PreviewServer server, PrintStream out, PrintStream err) {
+    server.exposureWarning().ifPresent(err::println);
+    err.flush();
+    out.println("atlas: previewing at " + server.uri() + " (Ctrl-C stops)");
+    out.flush();
   }
 }

@@ -1,6 +1,5 @@
 package org.featureatlas.site.archive;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -19,7 +18,10 @@ import org.featureatlas.site.archive.ArchiveManifest.FileDigest;
  * {@code atlas archive extract}: unpacks into a temporary directory next to DIR, checks every file
  * against the manifest, and only then renames it to DIR. Entries that would land outside DIR,
  * links and special files are refused ({@link ArchiveReader}); a refused or corrupt archive leaves
- * nothing behind. DIR must not exist or be an empty directory.
+ * nothing behind. The manifest comes first and bounds everything after it ({@link ManifestedReader}):
+ * a file it does not list is refused before it is written, and a file is cut off with an error as
+ * soon as it runs past its listed size. If the listed files would not fit on the disk, nothing is
+ * written at all. DIR must not exist or be an empty directory.
  */
 public final class ArchiveExtractor {
   private ArchiveExtractor() {}
@@ -29,10 +31,11 @@ public final class ArchiveExtractor {
   public static Extracted extract(Path archive, Path dir) {
     checkTarget(dir);
     SortedMap<String, FileDigest> digests = new TreeMap<>();
-    ByteArrayOutputStream manifestBytes = new ByteArrayOutputStream();
     try (AtomicDirectory out = AtomicDirectory.create(dir)) {
       Path root = out.path();
-      ArchiveReader.read(archive, (name, content) -> {
+      ArchiveManifest manifest = ManifestedReader.read(archive, m -> checkSpace(archive, root, m), name -> {
+        throw ArchiveReader.refused(archive, name, "is not in " + ArchiveManifest.NAME + "; nothing extracted");
+      }, (name, content) -> {
         Path target = SafePath.resolve(root, name);
         OutputStream file;
         try {
@@ -43,15 +46,9 @@ public final class ArchiveExtractor {
               + e.getClass().getSimpleName() + ": " + e.getMessage() + ")", e);
         }
         try (OutputStream written = new WriteFailures(file, dir)) {
-          boolean isManifest = name.equals(ArchiveManifest.NAME);
-          OutputStream sink = isManifest ? new TeeStream(written, manifestBytes) : written;
-          digests.put(name, Sha256.copy(content, sink, null));
+          digests.put(name, Sha256.copy(content, written, null));
         }
       });
-      if (!digests.containsKey(ArchiveManifest.NAME)) {
-        throw new AtlasException(archive + ": corrupt: no " + ArchiveManifest.NAME + " in the archive; nothing extracted");
-      }
-      ArchiveManifest manifest = ManifestCheck.parse(archive, manifestBytes.toByteArray());
       SortedMap<String, FileDigest> files = ManifestCheck.withoutManifest(digests);
       List<String> problems = ManifestCheck.problems(manifest, files);
       if (!problems.isEmpty()) {
@@ -60,6 +57,24 @@ public final class ArchiveExtractor {
       out.commit();
       long bytes = digests.values().stream().mapToLong(FileDigest::size).sum();
       return new Extracted(out.target(), digests.size(), bytes);
+    }
+  }
+
+  /** Refuses before writing anything when the files the manifest lists would not fit on the disk. */
+  private static void checkSpace(Path archive, Path root, ArchiveManifest manifest) {
+    long needed = 0;
+    for (FileDigest f : manifest.files().values()) {
+      needed = f.size() > Long.MAX_VALUE - needed ? Long.MAX_VALUE : needed + f.size();
+    }
+    long free;
+    try {
+      free = Files.getFileStore(root).getUsableSpace();
+    } catch (IOException e) {
+      return; // unknown: the writes themselves report a full disk
+    }
+    if (needed > free) {
+      throw new AtlasException(archive + ": its manifest lists " + needed + " bytes of files, but only " + free
+          + " bytes are free in " + root.getParent() + "; nothing extracted");
     }
   }
 
@@ -110,29 +125,6 @@ public final class ArchiveExtractor {
       } catch (IOException e) {
         throw new AtlasException(dir + ": cannot write extracted files (" + e.getMessage() + ")", e);
       }
-    }
-  }
-
-  /** Writes to a file and keeps a copy in memory (for the manifest). */
-  private static final class TeeStream extends OutputStream {
-    private final OutputStream a;
-    private final OutputStream b;
-
-    TeeStream(OutputStream a, OutputStream b) {
-      this.a = a;
-      this.b = b;
-    }
-
-    @Override
-    public void write(int v) throws IOException {
-      a.write(v);
-      b.write(v);
-    }
-
-    @Override
-    public void write(byte[] bytes, int off, int len) throws IOException {
-      a.write(bytes, off, len);
-      b.write(bytes, off, len);
     }
   }
 }

@@ -1,6 +1,5 @@
 package org.featureatlas.site.archive;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.SortedMap;
@@ -8,8 +7,15 @@ import java.util.TreeMap;
 import org.featureatlas.check.AtlasException;
 import org.featureatlas.site.archive.ArchiveManifest.FileDigest;
 
-/** {@code atlas archive verify}: recomputes the sha256 of every entry and compares with the manifest. */
+/**
+ * {@code atlas archive verify}: recomputes the sha256 of every entry and compares with the manifest.
+ * The manifest must be the first file; a file that runs past its listed size stops the check there
+ * ({@link ManifestedReader}), and a file the manifest does not list is reported without being read.
+ */
 public final class ArchiveVerifier {
+  /** Stands for a file the manifest does not list: its content is not read. */
+  private static final FileDigest UNLISTED = new FileDigest(-1, "");
+
   private ArchiveVerifier() {}
 
   /** A verified archive: its manifest and how much it holds. Problems throw instead. */
@@ -22,15 +28,8 @@ public final class ArchiveVerifier {
    */
   public static Verified verify(Path archive) {
     SortedMap<String, FileDigest> digests = new TreeMap<>();
-    ByteArrayOutputStream manifestBytes = new ByteArrayOutputStream();
-    ArchiveReader.read(archive, (name, content) -> {
-      boolean isManifest = name.equals(ArchiveManifest.NAME);
-      digests.put(name, Sha256.copy(content, isManifest ? manifestBytes : null, null));
-    });
-    if (!digests.containsKey(ArchiveManifest.NAME)) {
-      throw new AtlasException(archive + ": corrupt: no " + ArchiveManifest.NAME + " in the archive");
-    }
-    ArchiveManifest manifest = ManifestCheck.parse(archive, manifestBytes.toByteArray());
+    ArchiveManifest manifest = ManifestedReader.read(archive, m -> { }, name -> digests.put(name, UNLISTED),
+        (name, content) -> digests.put(name, Sha256.copy(content, null, null)));
     SortedMap<String, FileDigest> files = ManifestCheck.withoutManifest(digests);
     List<String> problems = ManifestCheck.problems(manifest, files);
     if (!problems.isEmpty()) {

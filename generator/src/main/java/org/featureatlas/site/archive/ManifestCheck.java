@@ -7,12 +7,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 import org.featureatlas.check.AtlasException;
 import org.featureatlas.data.Json;
 import org.featureatlas.site.archive.ArchiveManifest.FileDigest;
 
 /** Compares what an archive holds with what its manifest says. */
 final class ManifestCheck {
+  private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
+
   private ManifestCheck() {}
 
   static ArchiveManifest parse(Path archive, byte[] bytes) {
@@ -24,6 +27,13 @@ final class ManifestCheck {
       }
       if (m.files() == null) {
         throw new AtlasException(archive + ": " + ArchiveManifest.NAME + " lists no files");
+      }
+      for (Map.Entry<String, FileDigest> e : m.files().entrySet()) {
+        FileDigest d = e.getValue();
+        if (d == null || d.size() < 0 || d.sha256() == null || !SHA256.matcher(d.sha256()).matches()) {
+          throw new AtlasException(archive + ": " + ArchiveManifest.NAME + " is not valid (file '"
+              + e.getKey().replaceAll("\\p{Cntrl}", "?") + "' needs a size of 0 or more and a 64-digit hex sha256)");
+        }
       }
       return m;
     } catch (IOException e) {

@@ -20,7 +20,8 @@ import org.eclipse.jetty.util.Callback;
  * Serves the files of a {@link LiveSite}: GET and HEAD only, Content-Type from {@link MimeTypes},
  * gzip for text when the client accepts it, the site's {@code 404.html} with status 404, a redirect
  * from {@code dir} to {@code dir/} when {@code dir/index.html} exists, and never a directory listing.
- * Unsafe paths ({@link RequestPath}) get 400. With live reload on, HTML pages get one
+ * Unsafe paths ({@link RequestPath}) get 400; hidden ones (any segment starting with a dot, also
+ * when percent-encoded) get the same 404 as a missing file. With live reload on, HTML pages get one
  * {@code <script src="/__atlas/reload.js?v=N">} tag, and {@code /__atlas/version} answers the
  * current site version.
  */
@@ -59,6 +60,10 @@ public final class PreviewHandler extends Handler.Abstract {
       send(request, response, callback, HttpStatus.OK_200, MimeTypes.of(raw), reloadScript, "no-cache");
       return true;
     }
+    if (RequestPath.hidden(raw)) {
+      notFound(request, response, callback, site.source(), site.version());
+      return true;
+    }
     Optional<RequestPath> path = RequestPath.parse(raw);
     if (path.isEmpty()) {
       sendText(request, response, callback, HttpStatus.BAD_REQUEST_400, "400 bad request path\n");
@@ -73,23 +78,28 @@ public final class PreviewHandler extends Handler.Abstract {
       sendText(request, response, callback, HttpStatus.MOVED_PERMANENTLY_301, "301 moved to " + raw + "/\n");
       return true;
     }
-    int status = HttpStatus.OK_200;
-    String type = MimeTypes.of(path.get().file());
     if (body.isEmpty()) {
-      status = HttpStatus.NOT_FOUND_404;
-      body = source.read("404.html");
-      if (body.isEmpty()) {
-        sendText(request, response, callback, status, "404 not found\n");
-        return true;
-      }
-      type = MimeTypes.of("404.html");
+      notFound(request, response, callback, source, version);
+      return true;
     }
-    byte[] bytes = body.get();
-    if (liveReload && type.startsWith("text/html")) {
-      bytes = withReloadScript(bytes, version);
-    }
-    send(request, response, callback, status, type, bytes, "no-cache");
+    sendPage(request, response, callback, HttpStatus.OK_200, MimeTypes.of(path.get().file()), body.get(), version);
     return true;
+  }
+
+  /** The site's {@code 404.html} with status 404, or a plain-text 404 when the site has none. */
+  private void notFound(Request request, Response response, Callback callback, SiteSource source, long version) {
+    Optional<byte[]> page = source.read("404.html");
+    if (page.isEmpty()) {
+      sendText(request, response, callback, HttpStatus.NOT_FOUND_404, "404 not found\n");
+    } else {
+      sendPage(request, response, callback, HttpStatus.NOT_FOUND_404, MimeTypes.of("404.html"), page.get(), version);
+    }
+  }
+
+  private void sendPage(Request request, Response response, Callback callback, int status, String type, byte[] body,
+      long version) {
+    byte[] bytes = liveReload && type.startsWith("text/html") ? withReloadScript(body, version) : body;
+    send(request, response, callback, status, type, bytes, "no-cache");
   }
 
   private void sendText(Request request, Response response, Callback callback, int status, String text) {

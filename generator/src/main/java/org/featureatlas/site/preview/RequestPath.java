@@ -13,7 +13,9 @@ import org.featureatlas.site.SafePath;
  * Turns the raw (still percent-encoded) path of a request into a site-relative file path, or
  * refuses it. Decoding happens exactly once; encoded dots, slashes, backslashes and NUL are refused
  * before decoding so that no second decoder elsewhere can turn them into {@code ..}. A path ending
- * in '/' names that directory's {@code index.html}.
+ * in '/' names that directory's {@code index.html}. Hidden paths, with any segment that starts with
+ * a dot ({@code /.git/config}, {@code /.env}, {@code /a/.hidden/x}, {@code /%2egit/x}), are never
+ * served: see {@link #hidden(String)}.
  */
 public record RequestPath(String file, boolean directory) {
 
@@ -35,7 +37,33 @@ public record RequestPath(String file, boolean directory) {
     String path = decoded.get();
     boolean directory = path.isEmpty() || path.endsWith("/");
     String file = directory ? path + "index.html" : path;
-    return SafePath.isSafe(file) ? Optional.of(new RequestPath(file, directory)) : Optional.empty();
+    return SafePath.isSafe(file) && !hasDotSegment(file) ? Optional.of(new RequestPath(file, directory))
+        : Optional.empty();
+  }
+
+  /**
+   * Whether {@code rawPath} names something hidden: a segment that starts with a dot, in the path as
+   * sent or after percent-decoding (so {@code /%2egit/config} counts). The preview answers these
+   * like a missing file (404), whatever else is wrong with the path.
+   */
+  public static boolean hidden(String rawPath) {
+    if (rawPath == null) {
+      return false;
+    }
+    if (hasDotSegment(rawPath) || hasDotSegment(rawPath.toLowerCase(Locale.ROOT).replace("%2e", "."))) {
+      return true;
+    }
+    return decode(rawPath).map(RequestPath::hasDotSegment).orElse(false);
+  }
+
+  /** Whether some '/'-separated segment of {@code path} starts with '.' ({@code .} and {@code ..} included). */
+  static boolean hasDotSegment(String path) {
+    for (String segment : path.split("/", -1)) {
+      if (segment.startsWith(".")) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Strict percent-decoding to UTF-8; a malformed escape or invalid UTF-8 is refused. */

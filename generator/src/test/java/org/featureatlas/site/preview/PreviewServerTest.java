@@ -160,6 +160,115 @@ class PreviewServerTest {
   }
 
   @Test
+  void dotfilesAndDotDirectoriesAre404EvenWhenEncodedOrLinked() throws Exception {
+    Path site = site();
+    String hiddenText = "HIDDEN-DOTFILE-CONTENT";
+    Map<String, String> dotfiles = Map.of(
+        ".git/config", "[remote \"origin\"] " + hiddenText, ".env", "TOKEN=" + hiddenText,
+        "a/.hidden/x.html", hiddenText, ".well-known/security.txt", hiddenText, ".nojekyll", hiddenText,
+        "features/.secret.json", hiddenText, ".git/index.html", hiddenText);
+    for (Map.Entry<String, String> e : dotfiles.entrySet()) {
+      Files.createDirectories(site.resolve(e.getKey()).getParent());
+      Files.writeString(site.resolve(e.getKey()), e.getValue());
+    }
+    // Plain names that lead into hidden places through a link inside the site.
+    Files.createSymbolicLink(site.resolve("git"), site.resolve(".git"));
+    Files.createSymbolicLink(site.resolve("env.txt"), site.resolve(".env"));
+    server = PreviewServer.start(new LiveSite(new DirectorySource(site)), "127.0.0.1", 0, false);
+    String[] requests = {
+        "/.git/config", "/.env", "/a/.hidden/x.html", "/.well-known/security.txt", "/.nojekyll",
+        "/features/.secret.json", "/.git/", "/.git", "/%2egit/config", "/%2Eenv", "/a/%2ehidden/x.html",
+        "/git/config", "/git/", "/env.txt", "/.git/config?x=1"};
+    for (String request : requests) {
+      RawResponse r = raw(request);
+      assertEquals(404, r.status, request);
+      assertFalse(r.text.contains(hiddenText), request + " leaked a hidden file");
+      assertTrue(r.text.contains("NOT-FOUND-PAGE"), request + " must get the site's 404 page like a missing file");
+    }
+    // Jetty itself answers 400 to an encoded slash before the site is asked: refused all the same.
+    RawResponse slash = raw("/.git%2fconfig");
+    assertTrue(slash.status == 400 || slash.status == 404, "/.git%2fconfig -> " + slash.status);
+    assertFalse(slash.text.contains(hiddenText));
+    // Names that merely contain a dot are served as before.
+    assertEquals(200, get("/index.html").statusCode());
+    assertEquals(200, get("/robots.txt").statusCode());
+  }
+
+  @Test
+  void hiddenPathsAre404FromAMemorySiteToo() throws Exception {
+    Map<String, byte[]> files = new TreeMap<>(FakeSite.files());
+    files.put(".env", "SECRET=1".getBytes(StandardCharsets.UTF_8));
+    files.put(".well-known/x", "SECRET=2".getBytes(StandardCharsets.UTF_8));
+    server = PreviewServer.start(new LiveSite(new MemorySource(files)), "127.0.0.1", 0, true);
+    for (String request : new String[] {"/.env", "/%2eenv", "/.well-known/x"}) {
+      RawResponse r = raw(request);
+      assertEquals(404, r.status, request);
+      assertFalse(r.text.contains("SECRET="), request);
+      assertTrue(r.text.contains("NOT-FOUND-PAGE"), request);
+    }
+  }
+
+  @Test
+  void listeningOnEveryInterfacePrintsAWarningThatNamesTheAddress() throws Exception {
+    server = PreviewServer.start(new LiveSite(new DirectorySource(site())), "0.0.0.0", 0, false);
+    String warning = server.exposureWarning().orElseThrow(() -> new AssertionError("no warning for 0.0.0.0"));
+    assertTrue(warning.startsWith("atlas: warning: preview listens on 0.0.0.0:" + server.port() + " (all interfaces)"),
+        warning);
+    assertTrue(warning.contains("anyone who can reach this machine on the network can read the site"), warning);
+    assertFalse(warning.contains("\n"), warning);
+    // The URL to open names loopback, and test traffic goes only there: the wildcard socket answers on it too.
+    assertEquals(URI.create("http://127.0.0.1:" + server.port() + "/"), server.uri());
+    assertEquals(200, get("/index.html").statusCode());
+    assertEquals(200, raw("/index.html").status);
+  }
+
+  @Test
+  void loopbackHostsPrintNoWarning() throws Exception {
+    Path site = site();
+    for (String host : new String[] {"127.0.0.1", "localhost", "::1"}) {
+      PreviewServer s;
+      try {
+        s = PreviewServer.start(new LiveSite(new DirectorySource(site)), host, 0, false);
+      } catch (org.featureatlas.check.AtlasException e) {
+        // No IPv6 on this machine: judge the address without binding it.
+        assertEquals("::1", host, e.getMessage());
+        assertEquals(Optional.empty(), PreviewServer.exposureWarning(host,
+            new InetSocketAddress(InetAddress.getByName(host), 8000)));
+        continue;
+      }
+      try (s) {
+        assertTrue(s.boundAddress().getAddress().isLoopbackAddress(), host + " -> " + s.boundAddress());
+        assertEquals(Optional.empty(), s.exposureWarning(), host);
+      }
+    }
+  }
+
+  @Test
+  void warningSaysWhoCanReachTheServer() throws Exception {
+    InetSocketAddress any4 = new InetSocketAddress(InetAddress.getByName("0.0.0.0"), 8000);
+    InetSocketAddress any6 = new InetSocketAddress(InetAddress.getByName("::"), 8000);
+    // A wildcard bind may report itself as either wildcard; the warning names what was asked for.
+    for (InetSocketAddress bound : List.of(any4, any6)) {
+      assertEquals(Optional.of("atlas: warning: preview listens on 0.0.0.0:8000 (all interfaces): anyone who can "
+          + "reach this machine on the network can read the site; it has no authentication"),
+          PreviewServer.exposureWarning("0.0.0.0", bound));
+    }
+    assertTrue(PreviewServer.exposureWarning("::", any6).orElseThrow().contains(" on [::]:8000 (all interfaces)"));
+    InetSocketAddress lanBound = new InetSocketAddress(InetAddress.getByName("192.168.1.20"), 9000);
+    String lan = PreviewServer.exposureWarning("192.168.1.20", lanBound).orElseThrow();
+    assertTrue(lan.startsWith("atlas: warning: preview listens on 192.168.1.20:9000 (one network address, not "
+        + "loopback)"), lan);
+    assertTrue(lan.contains("anyone who can reach 192.168.1.20 on the network can read the site"), lan);
+    String v6 = PreviewServer.exposureWarning("fd00::5", new InetSocketAddress(InetAddress.getByName("fd00::5"), 80))
+        .orElseThrow();
+    assertTrue(v6.contains(" on [fd00::5]:80 (one network address"), v6);
+    for (String loopback : new String[] {"127.0.0.1", "127.0.0.2", "::1", "localhost"}) {
+      InetSocketAddress bound = new InetSocketAddress(InetAddress.getByName(loopback), 8000);
+      assertEquals(Optional.empty(), PreviewServer.exposureWarning(loopback, bound), loopback);
+    }
+  }
+
+  @Test
   void symlinksLeadingOutOfTheSiteAreNotFollowed() throws Exception {
     Path site = site();
     Files.createSymbolicLink(site.resolve("leak.txt"), tmp.resolve("www/secret.txt"));

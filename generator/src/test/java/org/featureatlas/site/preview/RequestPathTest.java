@@ -1,6 +1,7 @@
 package org.featureatlas.site.preview;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Optional;
@@ -13,7 +14,21 @@ class RequestPathTest {
     assertEquals(Optional.of(new RequestPath("features/index.html", true)), RequestPath.parse("/features/"));
     assertEquals(Optional.of(new RequestPath("features/12.html", false)), RequestPath.parse("/features/12.html"));
     assertEquals(Optional.of(new RequestPath("a b/ü.html", false)), RequestPath.parse("/a%20b/%C3%BC.html"));
-    assertEquals(Optional.of(new RequestPath(".nojekyll", false)), RequestPath.parse("/.nojekyll"));
+    assertEquals(Optional.of(new RequestPath("a.b/c.d.html", false)), RequestPath.parse("/a.b/c.d.html"));
+    assertFalse(RequestPath.hidden("/a.b/c.d.html"));
+    assertFalse(RequestPath.hidden("/features/"));
+  }
+
+  @Test
+  void pathsWithASegmentStartingWithADotAreHiddenEvenWhenEncoded() {
+    String[] hidden = {
+        "/.git/config", "/.env", "/.nojekyll", "/a/.hidden/x", "/.well-known/security.txt", "/.git/", "/a/.b",
+        "/%2egit/config", "/%2Eenv", "/a/%2ehidden/x", "/.", "/..", "/a/..", "/.%2e/x", "/%2e%2e/x", "/.git%2fconfig",
+        "/a/.b%zz"};
+    for (String raw : hidden) {
+      assertTrue(RequestPath.hidden(raw), "should count as hidden: " + raw);
+      assertTrue(RequestPath.parse(raw).isEmpty(), "should never parse to a file: " + raw);
+    }
   }
 
   @Test
