@@ -1,11 +1,16 @@
 package org.featureatlas.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import org.featureatlas.check.AtlasException;
+import org.featureatlas.check.IoErrors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code atlas} command. Each stage is a subcommand; user errors print one line and exit 2. */
+/**
+ * The {@code atlas} command. Each stage is a subcommand; user errors and I/O failures print one line and
+ * exit 2; anything else is an internal error (exit 1).
+ */
 @Command(
     name = "atlas",
     mixinStandardHelpOptions = true,
@@ -57,6 +62,14 @@ public final class Atlas implements Runnable {
       }
       if (cause instanceof AtlasException) {
         errors.println("atlas: error: " + oneLine(cause.getMessage()));
+        errors.flush();
+        return 2;
+      }
+      // Last resort for I/O failures no reader or writer mapped: still a user-environment problem
+      // (a full disk, a file removed under us), so exit 2 with the file when the exception knows it.
+      IOException io = IoErrors.find(ex);
+      if (io != null) {
+        errors.println("atlas: error: " + oneLine(IoErrors.describe(io)));
         errors.flush();
         return 2;
       }
