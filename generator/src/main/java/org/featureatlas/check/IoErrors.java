@@ -25,12 +25,21 @@ public final class IoErrors {
     if (e instanceof JsonProcessingException) {
       return new AtlasException(file + ": " + reason(e), e);
     }
-    return new AtlasException(file + ": cannot read (" + reason(e) + ")", e);
+    return new AtlasException(file + ": cannot read (" + where(file, e) + reason(e) + ")", e);
   }
 
   /** "{file}: cannot write ({reason})". */
   public static AtlasException writing(Path file, IOException e) {
-    return new AtlasException(file + ": cannot write (" + reason(e) + ")", e);
+    return new AtlasException(file + ": cannot write (" + where(file, e) + reason(e) + ")", e);
+  }
+
+  /** "{other path}: " when the failure names a path other than {@code file} (a parent, say). */
+  private static String where(Path file, IOException e) {
+    if (e instanceof FileSystemException fs && fs.getFile() != null && !fs.getFile().equals(file.toString())
+        && !fs.getFile().equals(file.toAbsolutePath().toString())) {
+      return fs.getFile() + ": ";
+    }
+    return "";
   }
 
   /** {@link #reading} or {@link #writing} for the {@link IOException} inside {@code e}. */

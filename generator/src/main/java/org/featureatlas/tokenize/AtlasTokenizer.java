@@ -72,13 +72,15 @@ public final class AtlasTokenizer implements AutoCloseable {
     for (Map.Entry<String, JsonNode> e : vocab.properties()) {
       size = Math.max(size, tokenId(file, "model.vocab entry " + quote(e.getKey()), e.getValue(), entries) + 1);
     }
-    for (JsonNode added : addedTokens) {
-      Check.file(added.isObject(), file, "added_tokens holds " + added + ", not an object");
-      String what = "added token " + quote(added.path("content").asText());
-      size = Math.max(size, tokenId(file, what, added.get("id"), entries) + 1);
+    for (int i = 0; i < addedTokens.size(); i++) {
+      JsonNode added = addedTokens.get(i);
+      String what = "added_tokens[" + i + "]";
+      Check.file(added.isObject(), file, what + " is " + added + ", not an object");
       JsonNode content = added.get("content");
       Check.file(content != null && content.isTextual(), file, what + " has content " + content
           + "; expected a string");
+      what = "added token " + quote(content.asText());
+      size = Math.max(size, tokenId(file, what, added.get("id"), entries) + 1);
     }
     Check.file(size > 0, file, "empty vocab");
     String[] display = new String[size];
