@@ -33,6 +33,11 @@ public final class IoErrors {
     return new AtlasException(file + ": cannot write (" + where(file, e) + reason(e) + ")", e);
   }
 
+  /** {@link #writing(Path, IOException)} for the {@link IOException} inside {@code e}. */
+  public static AtlasException writing(Path file, UncheckedIOException e) {
+    return writing(file, e.getCause());
+  }
+
   /** "{other path}: " when the failure names a path other than {@code file} (a parent, say). */
   private static String where(Path file, IOException e) {
     if (e instanceof FileSystemException fs && fs.getFile() != null && !fs.getFile().equals(file.toString())
@@ -40,11 +45,6 @@ public final class IoErrors {
       return fs.getFile() + ": ";
     }
     return "";
-  }
-
-  /** {@link #reading} or {@link #writing} for the {@link IOException} inside {@code e}. */
-  public static AtlasException writing(Path file, UncheckedIOException e) {
-    return writing(file, e.getCause());
   }
 
   /**
