@@ -1,11 +1,16 @@
 package org.featureatlas.cli;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import org.featureatlas.check.AtlasException;
+import org.featureatlas.check.IoErrors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** The {@code atlas} command. Each stage is a subcommand; user errors print one line and exit 2. */
+/**
+ * The {@code atlas} command. Each stage is a subcommand; user errors and I/O failures print one line and
+ * exit 2; anything else is an internal error (exit 1).
+ */
 @Command(
     name = "atlas",
     mixinStandardHelpOptions = true,
@@ -49,27 +54,42 @@ public final class Atlas implements Runnable {
     CommandLine cli = new CommandLine(new Atlas());
     cli.setOut(out);
     cli.setErr(err);
-    cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
-      PrintWriter errors = commandLine.getErr();
-      Throwable cause = ex;
-      while (!(cause instanceof AtlasException) && cause.getCause() != null && cause.getCause() != cause) {
-        cause = cause.getCause();
-      }
-      if (cause instanceof AtlasException) {
-        errors.println("atlas: error: " + oneLine(cause.getMessage()));
-        errors.flush();
-        return 2;
-      }
-      errors.println("atlas: internal error: " + oneLine(String.valueOf(ex)));
-      if (System.getenv("ATLAS_DEBUG") != null) {
-        ex.printStackTrace(errors);
-      } else {
-        errors.println("(set ATLAS_DEBUG=1 for the stack trace)");
-      }
-      errors.flush();
-      return 1;
-    });
+    cli.setExecutionExceptionHandler((ex, commandLine, parseResult) -> report(ex, commandLine.getErr()));
     return cli.execute(args);
+  }
+
+  /**
+   * Prints what went wrong and returns the exit code: an {@link AtlasException} anywhere in the cause
+   * chain, or failing that an {@link IOException} (a full disk, a file removed under us), is one line
+   * and exit 2; anything else (a bug: NullPointerException, IllegalStateException, ...) is an internal
+   * error, exit 1.
+   */
+  static int report(Throwable ex, PrintWriter errors) {
+    Throwable cause = ex;
+    while (!(cause instanceof AtlasException) && cause.getCause() != null && cause.getCause() != cause) {
+      cause = cause.getCause();
+    }
+    if (cause instanceof AtlasException) {
+      errors.println("atlas: error: " + oneLine(cause.getMessage()));
+      errors.flush();
+      return 2;
+    }
+    // Last resort for I/O failures that no reader or writer mapped: still a problem of the input or
+    // the environment, so exit 2 with the file when the exception knows it.
+    IOException io = IoErrors.find(ex);
+    if (io != null) {
+      errors.println("atlas: error: " + oneLine(IoErrors.describe(io)));
+      errors.flush();
+      return 2;
+    }
+    errors.println("atlas: internal error: " + oneLine(String.valueOf(ex)));
+    if (System.getenv("ATLAS_DEBUG") != null) {
+      ex.printStackTrace(errors);
+    } else {
+      errors.println("(set ATLAS_DEBUG=1 for the stack trace)");
+    }
+    errors.flush();
+    return 1;
   }
 
   private static String oneLine(String message) {

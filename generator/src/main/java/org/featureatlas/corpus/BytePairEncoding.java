@@ -1,6 +1,6 @@
 package org.featureatlas.corpus;
 
-import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -12,8 +12,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.featureatlas.check.AtlasException;
 import org.featureatlas.check.Check;
+import org.featureatlas.check.IoErrors;
 
 /**
  * A byte-level BPE vocabulary as GPT-2 defines it: token strings (index = id, in GPT-2's
@@ -40,11 +40,19 @@ public record BytePairEncoding(List<String> tokens, List<String> merges, int end
   public static BytePairEncoding readGpt2(Path encoderJson, Path vocabBpe) {
     Check.readableFile(encoderJson);
     Check.readableFile(vocabBpe);
-    Map<String, Integer> encoder;
+    Map<String, Integer> encoder = new LinkedHashMap<>();
+    JsonNode root;
     try {
-      encoder = new ObjectMapper().readValue(encoderJson.toFile(), new TypeReference<LinkedHashMap<String, Integer>>() {});
+      root = new ObjectMapper().readTree(encoderJson.toFile());
     } catch (IOException e) {
-      throw new AtlasException(encoderJson + ": not a JSON object of token ids: " + e.getMessage(), e);
+      throw IoErrors.reading(encoderJson, e);
+    }
+    Check.file(root != null && root.isObject(), encoderJson, "not a JSON object of token ids");
+    for (Map.Entry<String, JsonNode> e : root.properties()) {
+      JsonNode v = e.getValue();
+      Check.file(v.isIntegralNumber() && v.canConvertToInt(), encoderJson, "token \"" + e.getKey()
+          + "\" has id " + v + "; expected an integer");
+      encoder.put(e.getKey(), v.asInt());
     }
     String[] byId = new String[encoder.size()];
     for (Map.Entry<String, Integer> e : encoder.entrySet()) {
@@ -59,7 +67,7 @@ public record BytePairEncoding(List<String> tokens, List<String> merges, int end
     try {
       lines = Files.readAllLines(vocabBpe, StandardCharsets.UTF_8);
     } catch (IOException e) {
-      throw new AtlasException(vocabBpe + ": cannot read: " + e.getMessage(), e);
+      throw IoErrors.reading(vocabBpe, e);
     }
     List<String> merges = new ArrayList<>();
     for (int i = 0; i < lines.size(); i++) {

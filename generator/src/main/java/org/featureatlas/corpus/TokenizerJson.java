@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.featureatlas.check.AtlasException;
+import org.featureatlas.check.IoErrors;
 
 /**
  * Writes a {@link BytePairEncoding} as a Hugging Face {@code tokenizer.json}, laid out as the one
@@ -62,7 +62,7 @@ public final class TokenizerJson {
       Files.createDirectories(parent);
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), tree(bpe));
     } catch (IOException e) {
-      throw new AtlasException(file + ": cannot write tokenizer: " + e.getMessage(), e);
+      throw IoErrors.writing(file, e);
     }
   }
 

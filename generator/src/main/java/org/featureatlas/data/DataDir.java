@@ -1,10 +1,11 @@
 package org.featureatlas.data;
 
-import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import java.io.BufferedOutputStream;
 import java.io.BufferedReader;
 import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
@@ -129,7 +130,16 @@ public final class DataDir {
   public static List<String> readVocab(Path dir) {
     Path file = Check.readableFile(dir.resolve(VOCAB));
     try {
-      return Json.mapper().readValue(file.toFile(), new TypeReference<List<String>>() {});
+      JsonNode root = Json.mapper().readTree(file.toFile());
+      Check.file(root != null && root.isArray(), file, "not a JSON array of token strings");
+      List<String> vocab = new ArrayList<>(root.size());
+      for (JsonNode entry : root) {
+        Check.file(entry.isTextual(), file, "entry " + vocab.size() + " is "
+            + (entry.isContainerNode() ? "an " + entry.getNodeType().name().toLowerCase(java.util.Locale.ROOT) : entry)
+            + "; expected a string");
+        vocab.add(entry.textValue());
+      }
+      return vocab;
     } catch (IOException e) {
       throw new AtlasException(file + ": not a valid vocab file (" + firstLine(e) + ")", e);
     }
@@ -156,6 +166,8 @@ public final class DataDir {
           expected++;
           sink.accept(record);
         }
+      } catch (EOFException e) {
+        throw new AtlasException(file + ": empty or truncated gzip stream", e);
       } catch (IOException e) {
         throw new AtlasException(file + ": cannot read (" + firstLine(e) + ")", e);
       }

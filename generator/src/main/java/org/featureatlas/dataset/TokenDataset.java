@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import org.featureatlas.check.AtlasException;
 import org.featureatlas.check.Check;
+import org.featureatlas.check.IoErrors;
 import org.featureatlas.io.Npy;
 import org.featureatlas.io.NpyInts;
 import org.featureatlas.tokenize.AtlasTokenizer;
@@ -44,7 +45,7 @@ public record TokenDataset(int nSeq, int seqLen, int[] ids) {
     } catch (java.nio.charset.CharacterCodingException e) {
       throw new AtlasException(textFile + ": not UTF-8 text");
     } catch (IOException e) {
-      throw new AtlasException(textFile + ": cannot read: " + e.getMessage(), e);
+      throw IoErrors.reading(textFile, e);
     }
     int[] all = tok.encode(text);
     int nSeq = all.length / seqLen;

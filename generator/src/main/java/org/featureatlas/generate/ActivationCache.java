@@ -6,12 +6,12 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.featureatlas.check.AtlasException;
+import org.featureatlas.check.IoErrors;
 
 /**
  * What pass A keeps of each batch for the later passes, so they never run the model or the encoder
@@ -32,13 +32,15 @@ final class ActivationCache {
   record Block(int batch, int firstSequence, SparseBatch activations, int dModel, float[] resid) {}
 
   static final class Writer implements AutoCloseable {
+    private final Path file;
     private final DataOutputStream out;
 
     Writer(Path file) {
+      this.file = file;
       try {
         out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file), 1 << 20));
       } catch (IOException e) {
-        throw new UncheckedIOException(e);
+        throw IoErrors.writing(file, e);
       }
     }
 
@@ -58,7 +60,7 @@ final class ActivationCache {
       try {
         out.write(buf.array());
       } catch (IOException e) {
-        throw new UncheckedIOException(e);
+        throw IoErrors.writing(file, e);
       }
     }
 
@@ -67,7 +69,7 @@ final class ActivationCache {
       try {
         out.close();
       } catch (IOException e) {
-        throw new UncheckedIOException(e);
+        throw IoErrors.writing(file, e);
       }
     }
   }
@@ -127,7 +129,7 @@ final class ActivationCache {
       } catch (EOFException e) {
         throw new AtlasException(current + ": activation cache is truncated");
       } catch (IOException e) {
-        throw new UncheckedIOException(e);
+        throw IoErrors.reading(current, e);
       }
     }
 
@@ -136,7 +138,7 @@ final class ActivationCache {
       try {
         if (in != null) in.close();
       } catch (IOException e) {
-        throw new UncheckedIOException(e);
+        throw IoErrors.reading(current, e);
       }
     }
   }

@@ -23,6 +23,7 @@ import java.util.SortedMap;
 import me.tongfei.progressbar.ProgressBar;
 import org.featureatlas.check.AtlasException;
 import org.featureatlas.check.Check;
+import org.featureatlas.check.IoErrors;
 import org.featureatlas.data.DataDir;
 import org.featureatlas.data.Example;
 import org.featureatlas.data.FeatureRecord;
@@ -210,7 +211,12 @@ public final class Generation {
     stages.run("write data", () -> {
       try (AtomicDirectory dir = AtomicDirectory.create(out).keep(NOTES)) {
         Manifest manifest = manifest(req, in, plan);
-        DataDir.write(dir.path(), manifest, in.displayVocab(), records(in, set, state, stats, effects, selection, examples));
+        try {
+          DataDir.write(dir.path(), manifest, in.displayVocab(), records(in, set, state, stats, effects, selection, examples));
+        } catch (UncheckedIOException e) {
+          // DataDir reports the failure without the file; name the data directory being written.
+          throw IoErrors.writing(out, e);
+        }
         dir.commit();
       }
     });
@@ -298,7 +304,7 @@ public final class Generation {
     try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file), 1 << 20))) {
       state.write(out);
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      throw IoErrors.writing(file, e);
     }
   }
 
@@ -315,7 +321,7 @@ public final class Generation {
     try {
       Files.writeString(file, Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(value) + "\n");
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      throw IoErrors.writing(file, e);
     }
   }
 }

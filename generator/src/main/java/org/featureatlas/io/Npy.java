@@ -16,6 +16,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.featureatlas.check.AtlasException;
 import org.featureatlas.check.Check;
+import org.featureatlas.check.IoErrors;
 
 /**
  * NumPy {@code .npy} files holding 2-D integer arrays: int16/int32/int64 and uint8/uint16/uint32,
@@ -34,6 +35,7 @@ public final class Npy {
     Check.readableFile(file);
     try (InputStream raw = Files.newInputStream(file);
         DataInputStream in = new DataInputStream(new BufferedInputStream(raw, 1 << 20))) {
+      long fileSize = Files.size(file);
       byte[] magic = new byte[6];
       in.readFully(magic);
       for (int i = 0; i < 6; i++) {
@@ -76,18 +78,23 @@ public final class Npy {
         default -> throw new AtlasException(file + ": unsupported dtype '" + d
             + "' (expected an integer array: int16/32/64 or uint8/16/32/64)");
       };
-      String[] dims = shapeM.group(1).split(",");
-      long[] shape = java.util.Arrays.stream(dims).map(String::strip).filter(s -> !s.isEmpty())
-          .mapToLong(s -> {
-            try {
-              return Long.parseLong(s.endsWith("L") ? s.substring(0, s.length() - 1) : s);
-            } catch (NumberFormatException e) {
-              throw new AtlasException(file + ": bad .npy shape (" + shapeM.group(1) + ")");
-            }
-          }).toArray();
+      long[] shape = parseShape(file, shapeM.group(1));
       Check.file(shape.length == 2, file, "expected a 2-D token array [sequences, seq_len], got shape "
           + java.util.Arrays.toString(shape));
-      long count = shape[0] * shape[1];
+      long count;
+      long bytes;
+      try {
+        count = Math.multiplyExact(shape[0], shape[1]);
+        bytes = Math.multiplyExact(count, size);
+      } catch (ArithmeticException e) {
+        throw new AtlasException(file + ": shape (" + shape[0] + ", " + shape[1] + ") overflows");
+      }
+      long dataLen = fileSize - (6 + 2 + (major == 1 ? 2 : 4) + headerLen);
+      Check.file(bytes == dataLen, file, (bytes > dataLen ? "truncated .npy file: " : "") + "header says "
+          + count + " elements of " + size + (size == 1 ? " byte" : " bytes") + " but the file has "
+          + dataLen + " bytes of data");
+      Check.file(shape[0] <= Integer.MAX_VALUE && shape[1] <= Integer.MAX_VALUE, file,
+          "shape (" + shape[0] + ", " + shape[1] + ") has a dimension over " + Integer.MAX_VALUE);
       Check.file(count <= Integer.MAX_VALUE - 8, file, "array too large: " + count + " values");
       int[] data = new int[(int) count];
       byte[] buf = new byte[size * 8192];
@@ -122,8 +129,36 @@ public final class Npy {
     } catch (EOFException e) {
       throw new AtlasException(file + ": truncated .npy file (header incomplete)");
     } catch (IOException e) {
-      throw new AtlasException(file + ": cannot read: " + e.getMessage(), e);
+      throw IoErrors.reading(file, e);
     }
+  }
+
+  /**
+   * The dimensions of a header's shape tuple ({@code "3, 4"}, {@code "3L, 4L"}, {@code "5,"}); each
+   * must be a non-negative integer that fits a long.
+   */
+  private static long[] parseShape(Path file, String tuple) {
+    if (tuple.isBlank()) {
+      return new long[0];
+    }
+    String[] parts = tuple.split(",", -1);
+    java.util.List<Long> dims = new java.util.ArrayList<>();
+    for (int i = 0; i < parts.length; i++) {
+      String s = parts[i].strip();
+      if (s.endsWith("L")) {
+        s = s.substring(0, s.length() - 1);
+      }
+      if (s.isEmpty() && i == parts.length - 1 && i > 0) {
+        break; // the trailing comma of "(5,)"
+      }
+      Check.file(s.matches("[0-9]+"), file, "bad .npy shape (" + tuple + ")");
+      try {
+        dims.add(Long.parseLong(s));
+      } catch (NumberFormatException e) {
+        throw new AtlasException(file + ": shape (" + tuple + ") overflows");
+      }
+    }
+    return dims.stream().mapToLong(Long::longValue).toArray();
   }
 
   /** Reads a 2-D integer array, storing {@code [rows, cols]} in {@code shapeOut}. */
@@ -161,7 +196,7 @@ public final class Npy {
       }
       out.write(buf.array(), 0, buf.position());
     } catch (IOException e) {
-      throw new AtlasException(file + ": cannot write: " + e.getMessage(), e);
+      throw IoErrors.writing(file, e);
     }
   }
 }

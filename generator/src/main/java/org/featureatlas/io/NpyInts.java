@@ -9,7 +9,7 @@ package org.featureatlas.io;
  */
 public record NpyInts(int rows, int cols, int[] data) {
   public NpyInts {
-    if ((long) rows * cols != data.length) {
+    if (rows < 0 || cols < 0 || (long) rows * cols != data.length) {
       throw new IllegalArgumentException(rows + "x" + cols + " != " + data.length);
     }
   }

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
@@ -22,6 +21,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import org.featureatlas.check.AtlasException;
 import org.featureatlas.check.Check;
+import org.featureatlas.check.IoErrors;
 
 /**
  * A memory-mapped safetensors file. The file is mapped in chunks of at most {@value #CHUNK} bytes
@@ -72,8 +72,8 @@ public final class SafeTensors implements AutoCloseable {
       long headerLen = lenBuf.getLong(0);
       Check.file(headerLen >= 2 && headerLen <= MAX_HEADER, file,
           "not a safetensors file: header length " + Long.toUnsignedString(headerLen));
-      Check.file(8 + headerLen <= size, file, "truncated safetensors file: header of " + headerLen
-          + " bytes but the file has only " + size + " bytes");
+      Check.file(headerLen <= size - 8, file, "truncated safetensors file: header length field says "
+          + headerLen + " bytes but only " + (size - 8) + " bytes follow it");
       ByteBuffer header = ByteBuffer.allocate((int) headerLen);
       readFully(channel, header, 8);
       String json = new String(header.array(), StandardCharsets.UTF_8);
@@ -93,7 +93,7 @@ public final class SafeTensors implements AutoCloseable {
       channel = null;
       return result;
     } catch (IOException e) {
-      throw new AtlasException(file + ": cannot read safetensors file: " + e.getMessage(), e);
+      throw IoErrors.reading(file, e);
     } finally {
       if (channel != null) {
         try {
@@ -179,7 +179,8 @@ public final class SafeTensors implements AutoCloseable {
       shape[i] = d.asLong();
     }
     if (offsetsNode == null || !offsetsNode.isArray() || offsetsNode.size() != 2
-        || !offsetsNode.get(0).isIntegralNumber() || !offsetsNode.get(1).isIntegralNumber()) {
+        || !offsetsNode.get(0).isIntegralNumber() || !offsetsNode.get(1).isIntegralNumber()
+        || !offsetsNode.get(0).canConvertToLong() || !offsetsNode.get(1).canConvertToLong()) {
       throw new AtlasException(where + "data_offsets must be [begin, end]");
     }
     long begin = offsetsNode.get(0).asLong();
@@ -313,7 +314,7 @@ public final class SafeTensors implements AutoCloseable {
     try {
       channel.close();
     } catch (IOException e) {
-      throw new UncheckedIOException(e);
+      throw IoErrors.reading(file, e);
     }
   }
 

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import org.featureatlas.check.AtlasException;
+import org.featureatlas.check.IoErrors;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -80,7 +80,7 @@ public final class SafeTensorsWriter {
       }
       out.write(buf.array(), 0, buf.position());
     } catch (IOException e) {
-      throw new AtlasException(file + ": cannot write: " + e.getMessage(), e);
+      throw IoErrors.writing(file, e);
     }
   }
 }

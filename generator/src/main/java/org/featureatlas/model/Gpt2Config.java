@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.featureatlas.check.AtlasException;
 import org.featureatlas.check.Check;
+import org.featureatlas.check.IoErrors;
 
 /**
  * The GPT-2 hyper-parameters the forward pass needs, as in a Hugging Face {@code config.json}.
@@ -37,19 +38,30 @@ public record Gpt2Config(int nLayer, int nHead, int nEmbd, int nPositions, int v
     try {
       root = JSON.readTree(configJson.toFile());
     } catch (IOException e) {
-      throw new AtlasException(configJson + ": not valid JSON: " + e.getMessage().split("\n")[0]);
+      throw IoErrors.reading(configJson, e);
     }
     Check.file(root != null && root.isObject(), configJson, "not a JSON object");
     String type = root.path("model_type").asText("gpt2");
     Check.file(type.equals("gpt2"), configJson, "model_type is " + type + "; only gpt2 is supported");
     int nEmbd = intField(root, "n_embd", configJson);
     JsonNode inner = root.get("n_inner");
-    int nInner = inner == null || inner.isNull() ? 4 * nEmbd : intField(root, "n_inner", configJson);
+    int nInner;
+    if (inner == null || inner.isNull()) {
+      Check.file(nEmbd <= Integer.MAX_VALUE / 4, configJson, "n_embd " + nEmbd
+          + " is out of range: the default n_inner 4 * n_embd exceeds " + Integer.MAX_VALUE);
+      nInner = 4 * nEmbd;
+    } else {
+      nInner = intField(root, "n_inner", configJson);
+    }
     String act = root.path("activation_function").asText("gelu_new");
     Check.file(act.equals("gelu_new") || act.equals("gelu_pytorch_tanh"), configJson,
         "activation_function " + act + " is not supported (only gelu_new)");
     JsonNode eps = root.get("layer_norm_epsilon");
+    Check.file(eps == null || eps.isNull() || eps.isNumber(), configJson,
+        "layer_norm_epsilon must be a number, got " + eps);
     double epsilon = eps == null || eps.isNull() ? 1e-5 : eps.asDouble();
+    Check.file(epsilon > 0 && Double.isFinite(epsilon), configJson,
+        "layer_norm_epsilon must be positive and finite, got " + eps);
     try {
       return new Gpt2Config(intField(root, "n_layer", configJson), intField(root, "n_head", configJson),
           nEmbd, intField(root, "n_positions", configJson), intField(root, "vocab_size", configJson),
@@ -59,10 +71,16 @@ public record Gpt2Config(int nLayer, int nHead, int nEmbd, int nPositions, int v
     }
   }
 
+  /**
+   * A size field: present, an integer, and in 1..{@value Integer#MAX_VALUE}. Whether the checkpoint
+   * holds tensors that large is checked against its header when the weights load.
+   */
   private static int intField(JsonNode root, String name, Path file) {
     JsonNode n = root.get(name);
-    Check.file(n != null && n.isIntegralNumber() && n.canConvertToInt(), file,
-        "missing or non-integer field " + name);
+    Check.file(n != null && !n.isNull(), file, "missing field " + name);
+    Check.file(n.isIntegralNumber(), file, name + " must be an integer, got " + n);
+    Check.file(n.canConvertToInt() && n.asInt() > 0, file, name + " " + n.asText()
+        + " is out of range (1.." + Integer.MAX_VALUE + ")");
     return n.asInt();
   }
 
@@ -87,7 +105,7 @@ public record Gpt2Config(int nLayer, int nHead, int nEmbd, int nPositions, int v
     try {
       Files.writeString(configJson, JSON.writeValueAsString(o) + "\n");
     } catch (IOException e) {
-      throw new AtlasException(configJson + ": cannot write: " + e.getMessage(), e);
+      throw IoErrors.writing(configJson, e);
     }
   }
 

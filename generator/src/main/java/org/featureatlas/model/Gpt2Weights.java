@@ -5,12 +5,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
-import org.featureatlas.check.AtlasException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.featureatlas.check.Check;
+import org.featureatlas.check.IoErrors;
 import org.featureatlas.io.HostTensor;
 import org.featureatlas.io.SafeTensors;
 import org.featureatlas.io.SafeTensorsWriter;
@@ -24,6 +28,7 @@ public final class Gpt2Weights {
   public static final String WEIGHTS_FILE = "model.safetensors";
   private static final String PREFIX = "transformer.";
   private static final String LM_HEAD = "lm_head.weight";
+  private static final Pattern BLOCK = Pattern.compile("h\\.(\\d+)\\.");
 
   private final Gpt2Config config;
   private final Map<String, HostTensor> tensors;
@@ -75,6 +80,7 @@ public final class Gpt2Weights {
         String plain = name.startsWith(PREFIX) ? name.substring(PREFIX.length()) : name;
         stored.put(plain, name);
       }
+      checkBlockCount(config, stored.keySet(), modelDir.resolve(CONFIG_FILE));
       Map<String, long[]> expected = new LinkedHashMap<>(expectedShapes(config));
       if (stored.containsKey(LM_HEAD)) {
         expected.put(LM_HEAD, new long[] {config.vocabSize(), config.nEmbd()});
@@ -93,6 +99,27 @@ public final class Gpt2Weights {
       }
     }
     return new Gpt2Weights(config, tensors);
+  }
+
+  /**
+   * Fails fast when {@code config} claims more transformer blocks than the checkpoint's header names
+   * ({@code h.<i>.*}), before any table of {@code n_layer} entries is built. The sizes of the other
+   * fields are bounded by the shape checks that follow, which read the header only.
+   */
+  private static void checkBlockCount(Gpt2Config config, Set<String> names, Path configFile) {
+    Set<Integer> blocks = new HashSet<>();
+    for (String name : names) {
+      Matcher m = BLOCK.matcher(name);
+      if (m.lookingAt()) {
+        try {
+          blocks.add(Integer.parseInt(m.group(1)));
+        } catch (NumberFormatException e) {
+          // a block index beyond int range cannot be one of ours
+        }
+      }
+    }
+    Check.file(config.nLayer() <= blocks.size(), configFile, "n_layer " + config.nLayer() + " but "
+        + WEIGHTS_FILE + " holds " + blocks.size() + (blocks.size() == 1 ? " block" : " blocks"));
   }
 
   /**
@@ -155,7 +182,7 @@ public final class Gpt2Weights {
     try {
       Files.createDirectories(modelDir);
     } catch (IOException e) {
-      throw new AtlasException(modelDir + ": cannot create directory: " + e.getMessage(), e);
+      throw IoErrors.writing(modelDir, e);
     }
     config.write(modelDir.resolve(CONFIG_FILE));
     SafeTensorsWriter.write(modelDir.resolve(WEIGHTS_FILE), tensors, f16, Map.of("format", "pt"));

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.featureatlas.check.AtlasException;
 import org.featureatlas.check.Check;
+import org.featureatlas.check.IoErrors;
 
 /**
  * The parts of a SAELens {@code cfg.json} the atlas needs. Reads SAELens v6 configs (hook and model
@@ -49,7 +50,7 @@ public record SaeConfig(Architecture architecture, int dIn, int dSae, String hoo
     try {
       root = JSON.readTree(cfgJson.toFile());
     } catch (IOException e) {
-      throw new AtlasException(cfgJson + ": not valid JSON: " + e.getMessage().split("\n")[0]);
+      throw IoErrors.reading(cfgJson, e);
     }
     Check.file(root != null && root.isObject(), cfgJson, "not a JSON object");
     JsonNode meta = root.path("metadata");
@@ -83,12 +84,15 @@ public record SaeConfig(Architecture architecture, int dIn, int dSae, String hoo
       throw new AtlasException(cfgJson + ": " + e.getMessage());
     }
     int k = 0;
-    if (root.hasNonNull("k")) {
-      k = root.get("k").asInt();
-    } else if (root.path("activation_fn_kwargs").hasNonNull("k")) {
-      k = root.path("activation_fn_kwargs").get("k").asInt();
+    if (arch == Architecture.TOPK) {
+      String kName = root.hasNonNull("k") ? "k" : "activation_fn_kwargs.k";
+      JsonNode kNode = root.hasNonNull("k") ? root.get("k") : root.path("activation_fn_kwargs").get("k");
+      Check.file(kNode != null && !kNode.isNull(), cfgJson, "topk SAE without k (k or activation_fn_kwargs.k)");
+      Check.file(kNode.isIntegralNumber(), cfgJson, "topk SAE: " + kName + " must be an integer, got " + kNode);
+      Check.file(kNode.canConvertToInt() && kNode.asInt() >= 1, cfgJson,
+          "topk SAE: " + kName + " must be >= 1, got " + kNode.asText());
+      k = kNode.asInt();
     }
-    Check.file(arch != Architecture.TOPK || k > 0, cfgJson, "topk SAE without k (k or activation_fn_kwargs.k)");
     JsonNode applyNode = root.get("apply_b_dec_to_input");
     boolean apply = applyNode == null || applyNode.isNull() || applyNode.asBoolean();
     JsonNode norm = root.get("normalize_activations");
@@ -98,7 +102,7 @@ public record SaeConfig(Architecture architecture, int dIn, int dSae, String hoo
     int dIn = intField(root, "d_in", cfgJson);
     int dSae = intField(root, "d_sae", cfgJson);
     try {
-      return new SaeConfig(arch, dIn, dSae, hook, apply, arch == Architecture.TOPK ? k : 0, centre, model);
+      return new SaeConfig(arch, dIn, dSae, hook, apply, k, centre, model);
     } catch (AtlasException e) {
       throw new AtlasException(cfgJson + ": " + e.getMessage());
     }
@@ -109,10 +113,16 @@ public record SaeConfig(Architecture architecture, int dIn, int dSae, String hoo
     return n == null || n.isNull() ? null : n.asText();
   }
 
+  /**
+   * A size field: present, an integer, and in 1..{@value Integer#MAX_VALUE}. Whether the weights file
+   * holds tensors that large is checked against its header when the weights load.
+   */
   private static int intField(JsonNode root, String name, Path file) {
     JsonNode n = root.get(name);
-    Check.file(n != null && n.isIntegralNumber() && n.canConvertToInt(), file,
-        "missing or non-integer field " + name);
+    Check.file(n != null && !n.isNull(), file, "missing field " + name);
+    Check.file(n.isIntegralNumber(), file, name + " must be an integer, got " + n);
+    Check.file(n.canConvertToInt() && n.asInt() > 0, file, name + " " + n.asText()
+        + " is out of range (1.." + Integer.MAX_VALUE + ")");
     return n.asInt();
   }
 
@@ -138,7 +148,7 @@ public record SaeConfig(Architecture architecture, int dIn, int dSae, String hoo
     try {
       Files.writeString(cfgJson, JSON.writeValueAsString(o) + "\n");
     } catch (IOException e) {
-      throw new AtlasException(cfgJson + ": cannot write: " + e.getMessage(), e);
+      throw IoErrors.writing(cfgJson, e);
     }
   }
 }

@@ -4,11 +4,13 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import org.featureatlas.check.AtlasException;
 import org.featureatlas.check.Check;
+import org.featureatlas.check.IoErrors;
 import org.featureatlas.io.HostTensor;
 import org.featureatlas.io.SafeTensors;
 import org.featureatlas.io.SafeTensorsWriter;
@@ -61,19 +63,34 @@ public final class SaeWeights {
     SaeConfig config = SaeConfig.read(saeDir.resolve(SaeConfig.FILE));
     Path file = saeDir.resolve(WEIGHTS_FILE);
     try (SafeTensors st = SafeTensors.open(file)) {
+      long dIn = config.dIn();
+      long dSae = config.dSae();
+      Map<String, long[]> expected = new LinkedHashMap<>();
+      expected.put("W_enc", new long[] {dIn, dSae});
+      expected.put("b_enc", new long[] {dSae});
+      expected.put("W_dec", new long[] {dSae, dIn});
+      expected.put("b_dec", new long[] {dIn});
+      if (config.architecture() == Architecture.JUMPRELU) {
+        expected.put("threshold", new long[] {dSae});
+      }
+      // Compare d_in and d_sae with the header before reading any data, so that a cfg.json claiming
+      // sizes the file cannot hold fails at once.
+      for (Map.Entry<String, long[]> e : expected.entrySet()) {
+        Check.file(st.has(e.getKey()), file, "missing tensor " + e.getKey());
+        long[] found = st.shape(e.getKey());
+        Check.file(Arrays.equals(found, e.getValue()), file, "tensor " + e.getKey() + " has shape "
+            + Arrays.toString(found) + ", expected " + Arrays.toString(e.getValue()) + " from "
+            + SaeConfig.FILE + " (d_in " + dIn + ", d_sae " + dSae + ")");
+      }
       Map<String, HostTensor> t = new TreeMap<>();
-      for (String name : new String[] {"W_enc", "b_enc", "W_dec", "b_dec", "threshold"}) {
-        if (st.has(name)) {
-          HostTensor value = st.get(name);
-          Check.finite(value.data(), file, name);
-          t.put(name, value);
-        } else if (!name.equals("threshold") || config.architecture() == Architecture.JUMPRELU) {
-          throw new AtlasException(file + ": missing tensor " + name);
-        }
+      for (String name : expected.keySet()) {
+        HostTensor value = st.get(name);
+        Check.finite(value.data(), file, name);
+        t.put(name, value);
       }
       try {
         return new SaeWeights(config, t.get("W_enc"), t.get("b_enc"), t.get("W_dec"), t.get("b_dec"),
-            config.architecture() == Architecture.JUMPRELU ? t.get("threshold") : null);
+            t.get("threshold"));
       } catch (AtlasException e) {
         throw new AtlasException(file + ": " + e.getMessage());
       }
@@ -137,7 +154,7 @@ public final class SaeWeights {
     try {
       Files.createDirectories(saeDir);
     } catch (IOException e) {
-      throw new AtlasException(saeDir + ": cannot create directory: " + e.getMessage(), e);
+      throw IoErrors.writing(saeDir, e);
     }
     config.write(saeDir.resolve(SaeConfig.FILE));
     Map<String, HostTensor> t = new TreeMap<>();

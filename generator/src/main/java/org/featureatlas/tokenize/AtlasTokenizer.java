@@ -8,11 +8,11 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.featureatlas.check.AtlasException;
 import org.featureatlas.check.Check;
+import org.featureatlas.check.IoErrors;
 
 /**
  * A Hugging Face {@code tokenizer.json} loaded from a local file (DJL's HuggingFaceTokenizer, no
@@ -45,8 +45,7 @@ public final class AtlasTokenizer implements AutoCloseable {
           .optPadding(false)
           .build();
     } catch (IOException | RuntimeException e) {
-      throw new AtlasException(tokenizerJson + ": cannot load tokenizer: "
-          + String.valueOf(e.getMessage()).split("\n")[0], e);
+      throw new AtlasException(tokenizerJson + ": cannot load tokenizer: " + IoErrors.reason(e), e);
     }
     return new AtlasTokenizer(tokenizerJson, tok, vocab);
   }
@@ -56,35 +55,61 @@ public final class AtlasTokenizer implements AutoCloseable {
     try {
       root = new ObjectMapper().readTree(file.toFile());
     } catch (IOException e) {
-      throw new AtlasException(file + ": not valid JSON: " + String.valueOf(e.getMessage()).split("\n")[0]);
+      throw IoErrors.reading(file, e);
     }
     JsonNode vocab = root == null ? null : root.path("model").get("vocab");
     Check.file(vocab != null && vocab.isObject(), file, "no model.vocab object (only BPE/WordPiece/WordLevel "
         + "tokenizers with a vocab map are supported)");
     boolean byteLevel = "ByteLevel".equals(root.path("decoder").path("type").asText())
         || "ByteLevel".equals(root.path("pre_tokenizer").path("type").asText());
+    JsonNode addedTokens = root.path("added_tokens");
+    Check.file(addedTokens.isMissingNode() || addedTokens.isNull() || addedTokens.isArray(), file,
+        "added_tokens is not an array");
+    // Ids are dense in every tokenizer we read: bound them by the number of entries, so that one
+    // huge id cannot make the display table huge.
+    long entries = (long) vocab.size() + addedTokens.size();
     int size = 0;
-    for (Iterator<JsonNode> it = vocab.elements(); it.hasNext(); ) {
-      size = Math.max(size, it.next().asInt() + 1);
+    for (Map.Entry<String, JsonNode> e : vocab.properties()) {
+      size = Math.max(size, tokenId(file, "model.vocab entry " + quote(e.getKey()), e.getValue(), entries) + 1);
     }
-    for (JsonNode added : root.path("added_tokens")) {
-      size = Math.max(size, added.path("id").asInt() + 1);
+    for (int i = 0; i < addedTokens.size(); i++) {
+      JsonNode added = addedTokens.get(i);
+      String what = "added_tokens[" + i + "]";
+      Check.file(added.isObject(), file, what + " is " + added + ", not an object");
+      JsonNode content = added.get("content");
+      Check.file(content != null && content.isTextual(), file, what + " has content " + content
+          + "; expected a string");
+      what = "added token " + quote(content.asText());
+      size = Math.max(size, tokenId(file, what, added.get("id"), entries) + 1);
     }
     Check.file(size > 0, file, "empty vocab");
     String[] display = new String[size];
     for (Map.Entry<String, JsonNode> e : vocab.properties()) {
-      int id = e.getValue().asInt();
-      Check.file(id >= 0, file, "negative id in vocab: " + e.getKey());
-      display[id] = byteLevel ? ByteLevel.decode(e.getKey()) : e.getKey();
+      display[e.getValue().asInt()] = byteLevel ? ByteLevel.decode(e.getKey()) : e.getKey();
     }
-    for (JsonNode added : root.path("added_tokens")) {
-      display[added.path("id").asInt()] = added.path("content").asText();
+    for (JsonNode added : addedTokens) {
+      display[added.get("id").asInt()] = added.get("content").asText();
     }
     List<String> out = new ArrayList<>(size);
     for (String s : display) {
       out.add(s == null ? "" : s);
     }
     return Collections.unmodifiableList(out);
+  }
+
+  /** A token id: an integer in 0..entries-1. */
+  private static int tokenId(Path file, String what, JsonNode id, long entries) {
+    Check.file(id != null && !id.isNull(), file, what + " has no id (null)");
+    Check.file(id.isIntegralNumber(), file, what + " has id " + id + "; expected a non-negative integer");
+    Check.file(id.canConvertToInt() && id.asInt() >= 0 && id.asInt() < entries, file, what + " has id "
+        + id.asText() + ", outside 0.." + (entries - 1) + " (the vocab and added tokens hold " + entries
+        + " entries)");
+    return id.asInt();
+  }
+
+  private static String quote(String token) {
+    String shown = token.length() > 40 ? token.substring(0, 40) + "..." : token;
+    return "\"" + shown.replace("\n", "\\n").replace("\r", "\\r") + "\"";
   }
 
   /**

@@ -51,6 +51,40 @@ class TokenizerJsonTest {
     Files.writeString(dir.resolve("vocab.bpe"), "#version: 0.2\n" + String.join("\n", merges) + "\n");
   }
 
+  /** encoder.json (GPT-2's vocab) with the id of "he" replaced by {@code value}; returns the error. */
+  private static String encoderWith(Path dir, String value) throws IOException {
+    writeTinyGpt2(dir);
+    Path encoder = dir.resolve("encoder.json");
+    String text = Files.readString(encoder);
+    String patched = text.replaceFirst("\"he\":\\d+", "\"he\":" + value);
+    assertTrue(!patched.equals(text), text);
+    Files.writeString(encoder, patched);
+    String msg = assertThrows(AtlasException.class,
+        () -> BytePairEncoding.readGpt2(encoder, dir.resolve("vocab.bpe"))).getMessage();
+    assertTrue(msg.startsWith(encoder + ": "), msg);
+    return msg.substring(encoder.toString().length() + 2);
+  }
+
+  @Test
+  void encoderIdsMustBeIntegers(@TempDir Path dir) throws IOException {
+    // A null id used to be a NullPointerException (exit 1, "internal error").
+    assertEquals("token \"he\" has id null; expected an integer", encoderWith(dir, "null"));
+    assertEquals("token \"he\" has id \"257\"; expected an integer", encoderWith(dir, "\"257\""));
+    assertEquals("token \"he\" has id 2.5; expected an integer", encoderWith(dir, "2.5"));
+    assertEquals("token \"he\" has id 4294967296; expected an integer", encoderWith(dir, "4294967296"));
+  }
+
+  @Test
+  void tokenizerJsonWriteFailureNamesTheFile(@TempDir Path dir) throws IOException {
+    writeTinyGpt2(dir);
+    BytePairEncoding bpe = BytePairEncoding.readGpt2(dir.resolve("encoder.json"), dir.resolve("vocab.bpe"));
+    Path blocker = dir.resolve("blocker");
+    Files.writeString(blocker, "a file, not a directory");
+    Path file = blocker.resolve("tokenizer.json");
+    String msg = assertThrows(AtlasException.class, () -> TokenizerJson.write(bpe, file)).getMessage();
+    assertEquals(file + ": cannot write (" + blocker + ": already exists)", msg);
+  }
+
   @Test
   void builtTokenizerMatchesReferenceBpe(@TempDir Path dir) throws IOException {
     writeTinyGpt2(dir);

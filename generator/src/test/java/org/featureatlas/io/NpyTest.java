@@ -108,10 +108,40 @@ class NpyTest {
     assertError(npy("<f4", false, "(2, 3)", data), "unsupported dtype '<f4'");
     assertError(npy("<i4", false, "(6,)", data), "2-D");
     assertError(npy("<i4", false, "(2, 3, 1)", data), "2-D");
-    assertError(npy("<i4", false, "(3, 3)", data), "truncated");
+    assertError(npy("<i4", false, "(3, 3)", data),
+        "truncated .npy file: header says 9 elements of 4 bytes but the file has 24 bytes of data");
     assertError("not numpy at all".getBytes(StandardCharsets.US_ASCII), "bad magic");
     assertError(new byte[] {(byte) 0x93, 'N'}, "truncated");
     ByteBuffer big = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(1L << 33);
     assertError(npy("<i8", false, "(1, 1)", big.array()), "does not fit");
+  }
+
+  @Test
+  void shapesWhoseSizeOverflowsAreRefusedNotReadAsSmall() throws IOException {
+    byte[] data = encode(4, ByteOrder.LITTLE_ENDIAN);
+    // 2^40 * 2^40 wraps to 0 in long arithmetic: this used to read as an empty array.
+    long big = 1L << 40;
+    assertError(npy("<i4", false, "(" + big + ", " + big + ")", new byte[0]),
+        "shape (" + big + ", " + big + ") overflows");
+    // The element count fits a long but the byte count does not.
+    assertError(npy("<i8", false, "(" + (1L << 31) + ", " + (1L << 31) + ")", data),
+        "shape (" + (1L << 31) + ", " + (1L << 31) + ") overflows");
+    // A dimension beyond a long.
+    assertError(npy("<i4", false, "(99999999999999999999, 2)", data), "overflows");
+    // Negative dimensions: (-1, -6) multiplies to 6 and used to be accepted.
+    assertError(npy("<i4", false, "(-1, -6)", data), "bad .npy shape (-1, -6)");
+    // A dimension over int range with a zero other dimension: nothing to read, but rows would not fit.
+    assertError(npy("<i4", false, "(" + (1L << 31) + ", 0)", new byte[0]), "dimension over 2147483647");
+  }
+
+  @Test
+  void dataLengthMustMatchTheHeaderExactly() throws IOException {
+    byte[] data = encode(4, ByteOrder.LITTLE_ENDIAN);
+    byte[] longer = Arrays.copyOf(data, data.length + 4);
+    assertError(npy("<i4", false, "(2, 3)", longer), "header says 6 elements of 4 bytes but the file has 28 bytes of data");
+    assertError(npy("<u1", false, "(2, 3)", new byte[5]), "header says 6 elements of 1 byte but the file has 5 bytes of data");
+    // Python 2 long literals and the trailing comma numpy writes still read.
+    NpyInts a = Npy.read(file(npy("<i4", false, "(2L, 3L)", data)));
+    assertEquals(3, a.cols());
   }
 }

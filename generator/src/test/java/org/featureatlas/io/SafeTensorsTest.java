@@ -171,7 +171,9 @@ class SafeTensorsTest {
     SafeTensorsWriter.write(f, sample(), false, Map.of());
     byte[] full = Files.readAllBytes(f);
     Files.write(f, java.util.Arrays.copyOf(full, 40)); // header cut short
-    assertOneLineError(f, "truncated");
+    long headerLen = java.nio.ByteBuffer.wrap(full, 0, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+    assertOneLineError(f, "truncated safetensors file: header length field says " + headerLen
+        + " bytes but only 32 bytes follow it");
 
     Files.write(f, java.util.Arrays.copyOf(full, full.length - 3)); // data cut short
     assertOneLineError(f, "beyond the end of the file");
@@ -189,6 +191,15 @@ class SafeTensorsTest {
       raf.write(new byte[] {(byte) 0xff, (byte) 0xff, (byte) 0xff, (byte) 0xff, 0, 0, 0, 0, 'x'});
     }
     assertOneLineError(f, "header length");
+  }
+
+  @Test
+  void offsetsBeyondALongAreRefusedNotTruncated() throws IOException {
+    Path f = dir.resolve("big.safetensors");
+    // 2^64 + 0 and 2^64 + 16 would read as 0 and 16 if cut to a long.
+    RawSafeTensors.write(f, "{\"a\":{\"dtype\":\"F32\",\"shape\":[4],"
+        + "\"data_offsets\":[18446744073709551616,18446744073709551632]}}", new byte[16]);
+    assertOneLineError(f, "data_offsets must be [begin, end]");
   }
 
   @Test

@@ -68,4 +68,19 @@ class Gpt2ConfigTest {
     assertError(GPT2.replace("\"model_type\": \"gpt2\"", "\"model_type\": \"llama\""), "only gpt2");
     assertError("{", "not valid JSON");
   }
+
+  @Test
+  void sizesOutOfIntRangeSayOutOfRangeNotMissing() throws IOException {
+    assertError(GPT2.replace("\"n_embd\": 768", "\"n_embd\": 2147483648"), "n_embd 2147483648 is out of range (1..2147483647)");
+    assertError(GPT2.replace("\"n_layer\": 12", "\"n_layer\": 0"), "n_layer 0 is out of range");
+    assertError(GPT2.replace("\"vocab_size\": 50257", "\"vocab_size\": -1"), "vocab_size -1 is out of range");
+    assertError(GPT2.replace("\"n_head\": 12", "\"n_head\": 1e3"), "n_head must be an integer, got 1000.0");
+    assertError(GPT2.replace("\"n_head\": 12", "\"n_head\": \"12\""), "n_head must be an integer, got \"12\"");
+    assertError(GPT2.replace("\"n_positions\": 1024", "\"n_positions\": null"), "missing field n_positions");
+    // n_inner defaults to 4 * n_embd, which must not wrap around.
+    assertError(GPT2.replace("\"n_embd\": 768", "\"n_embd\": 1073741824").replace("\"n_head\": 12", "\"n_head\": 1"),
+        "n_embd 1073741824 is out of range: the default n_inner 4 * n_embd exceeds 2147483647");
+    assertError(GPT2.replace("\"layer_norm_epsilon\": 1e-05", "\"layer_norm_epsilon\": \"tiny\""),
+        "layer_norm_epsilon must be a number");
+  }
 }

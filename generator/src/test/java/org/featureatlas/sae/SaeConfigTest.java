@@ -114,4 +114,29 @@ class SaeConfigTest {
         + " \"normalize_activations\": \"expected_average_only_in\"}", "normalize_activations");
     assertError("{\"hook_name\": ", "not valid JSON");
   }
+
+  private static final String HOOK = "{\"hook_name\": \"blocks.0.hook_resid_pre\", ";
+
+  @Test
+  void topkKMustBeAPositiveInteger() throws IOException {
+    assertError(HOOK + "\"d_in\": 8, \"d_sae\": 16, \"architecture\": \"topk\", \"k\": 0}",
+        "topk SAE: k must be >= 1, got 0");
+    assertError(HOOK + "\"d_in\": 8, \"d_sae\": 16, \"architecture\": \"topk\", \"k\": -3}",
+        "topk SAE: k must be >= 1, got -3");
+    assertError(HOOK + "\"d_in\": 8, \"d_sae\": 16, \"architecture\": \"topk\", \"activation_fn_kwargs\": {\"k\": 0}}",
+        "topk SAE: activation_fn_kwargs.k must be >= 1, got 0");
+    assertError(HOOK + "\"d_in\": 8, \"d_sae\": 16, \"architecture\": \"topk\", \"k\": \"four\"}",
+        "topk SAE: k must be an integer, got \"four\"");
+    assertError(HOOK + "\"d_in\": 8, \"d_sae\": 16, \"architecture\": \"topk\", \"k\": 17}",
+        "k must be in 1..16, got 17");
+  }
+
+  @Test
+  void sizesOutOfIntRangeSayOutOfRange() throws IOException {
+    assertError(HOOK + "\"d_in\": 8, \"d_sae\": 2147483648}", "d_sae 2147483648 is out of range (1..2147483647)");
+    assertError(HOOK + "\"d_in\": 0, \"d_sae\": 16}", "d_in 0 is out of range");
+    assertError(HOOK + "\"d_in\": -8, \"d_sae\": 16}", "d_in -8 is out of range");
+    assertError(HOOK + "\"d_in\": 8.5, \"d_sae\": 16}", "d_in must be an integer, got 8.5");
+    assertError(HOOK + "\"d_in\": null, \"d_sae\": 16}", "missing field d_in");
+  }
 }

@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.featureatlas.check.AtlasException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -108,5 +110,54 @@ class AtlasTokenizerTest {
     Path missing = dir.resolve("none.json");
     msg = assertThrows(AtlasException.class, () -> AtlasTokenizer.load(missing)).getMessage();
     assertTrue(msg.startsWith(missing + ": "), msg);
+  }
+
+  /** The tiny tokenizer with {@code edit} applied to its JSON tree; returns the load error. */
+  private String brokenBy(java.util.function.Consumer<ObjectNode> edit) throws IOException {
+    Path f = TinyBpe.write(dir.resolve("tokenizer.json"));
+    ObjectMapper json = new ObjectMapper();
+    ObjectNode root = (ObjectNode) json.readTree(f.toFile());
+    edit.accept(root);
+    json.writeValue(f.toFile(), root);
+    String msg = assertThrows(AtlasException.class, () -> AtlasTokenizer.load(f)).getMessage();
+    assertTrue(msg.startsWith(f + ": "), msg);
+    assertTrue(!msg.contains("\n"), msg);
+    return msg;
+  }
+
+  private static ObjectNode vocab(ObjectNode root) {
+    return (ObjectNode) root.get("model").get("vocab");
+  }
+
+  private static ObjectNode added(ObjectNode root) {
+    return (ObjectNode) root.get("added_tokens").get(0);
+  }
+
+  @Test
+  void vocabEntriesMustBeIntegerIds() throws IOException {
+    assertEquals("model.vocab entry \"h\" has no id (null)",
+        tail(brokenBy(r -> vocab(r).putNull("h"))));
+    assertEquals("model.vocab entry \"h\" has id \"7\"; expected a non-negative integer",
+        tail(brokenBy(r -> vocab(r).put("h", "7"))));
+    assertEquals("model.vocab entry \"h\" has id 1.5; expected a non-negative integer",
+        tail(brokenBy(r -> vocab(r).put("h", 1.5))));
+    int entries = TinyBpe.endOfText() + 1;
+    // One huge id used to size the display table: refused against the number of entries.
+    assertEquals("model.vocab entry \"h\" has id 2000000000, outside 0.." + (entries - 1)
+        + " (the vocab and added tokens hold " + entries + " entries)",
+        tail(brokenBy(r -> vocab(r).put("h", 2_000_000_000))));
+    assertTrue(brokenBy(r -> vocab(r).put("h", -1)).contains("has id -1, outside"));
+  }
+
+  @Test
+  void addedTokensMustHaveAnIdAndTextContent() throws IOException {
+    assertEquals("added token \"<|endoftext|>\" has no id (null)", tail(brokenBy(r -> added(r).putNull("id"))));
+    assertEquals("added_tokens[0] has content null; expected a string", tail(brokenBy(r -> added(r).putNull("content"))));
+    assertEquals("added_tokens[0] is null, not an object",
+        tail(brokenBy(r -> ((com.fasterxml.jackson.databind.node.ArrayNode) r.get("added_tokens")).insertNull(0))));
+  }
+
+  private String tail(String msg) {
+    return msg.substring(msg.indexOf(": ") + 2);
   }
 }
