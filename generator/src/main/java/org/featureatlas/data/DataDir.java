@@ -1,6 +1,8 @@
 package org.featureatlas.data;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import java.io.BufferedOutputStream;
 import java.io.BufferedReader;
@@ -194,8 +196,13 @@ public final class DataDir {
     return out.append(s.length() > 80 ? "\"…" : "\"").toString();
   }
 
-  /** Streams every feature record in index order to {@code sink}. */
+  /**
+   * Streams every feature record in index order to {@code sink}. Each record is read strictly and checked
+   * against the format ({@link RecordCheck}); a bad one fails with one line naming the file, the line,
+   * the feature and the problem.
+   */
   public static void forEachFeature(Path dir, Manifest manifest, Consumer<FeatureRecord> sink) {
+    RecordCheck check = new RecordCheck(manifest);
     int expected = 0;
     for (String name : manifest.featureFiles()) {
       Path file = Check.readableFile(featureFile(dir, name));
@@ -207,11 +214,14 @@ public final class DataDir {
           lineNo++;
           FeatureRecord record;
           try {
-            record = Json.mapper().readValue(text, FeatureRecord.class);
+            record = Json.recordReader().readValue(text);
           } catch (IOException e) {
-            throw new AtlasException(file + ": line " + lineNo + " is not a feature record (" + firstLine(e) + ")", e);
+            throw new AtlasException(file + ": line " + lineNo + " (feature " + expected + ") is not a valid feature record ("
+                + jsonProblem(e) + ")", e);
           }
           Check.file(record.index() == expected, file, "line " + lineNo + " holds feature " + record.index() + ", expected " + expected);
+          String problem = check.problem(record);
+          Check.file(problem == null, file, "line " + lineNo + ", feature " + record.index() + ": " + problem);
           expected++;
           sink.accept(record);
         }
@@ -227,6 +237,32 @@ public final class DataDir {
     List<FeatureRecord> all = new ArrayList<>(Math.min(manifest.dSae(), FEATURES_PER_FILE));
     forEachFeature(dir, manifest, all::add);
     return all;
+  }
+
+  /** Jackson's complaint in one short line, led by the path of the field it is about ("top_examples[0].start: ..."). */
+  static String jsonProblem(IOException e) {
+    String message = e instanceof JsonProcessingException j && j.getOriginalMessage() != null
+        ? j.getOriginalMessage() : String.valueOf(e.getMessage());
+    for (String cut : new String[] {"\n", " (set ", " (but might", " (but could", " (for ", "; ", " at [Source"}) {
+      int at = message.indexOf(cut);
+      if (at > 0) {
+        message = message.substring(0, at);
+      }
+    }
+    if (message.length() > 160) {
+      message = message.substring(0, 160) + "…";
+    }
+    StringBuilder path = new StringBuilder();
+    if (e instanceof JsonMappingException m) {
+      for (JsonMappingException.Reference r : m.getPath()) {
+        if (r.getFieldName() != null) {
+          path.append(path.length() == 0 ? "" : ".").append(r.getFieldName());
+        } else if (r.getIndex() >= 0) {
+          path.append('[').append(r.getIndex()).append(']');
+        }
+      }
+    }
+    return path.length() == 0 ? message : path + ": " + message;
   }
 
   private static String firstLine(Exception e) {

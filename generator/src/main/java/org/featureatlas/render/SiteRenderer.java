@@ -72,7 +72,6 @@ public final class SiteRenderer {
           if (failure.get() != null) {
             throw failure.get();
           }
-          RecordCheck.check(record, opts.dataDir());
           summaries.add(FeatureSummary.of(record));
           inFlight.acquireUninterruptibly();
           pool.execute(() -> {
