@@ -1,5 +1,8 @@
 package org.featureatlas.data;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectWriter;
 import java.io.BufferedOutputStream;
@@ -121,6 +124,15 @@ public final class DataDir {
       Manifest m = Json.mapper().readValue(file.toFile(), Manifest.class);
       Check.file(m.formatVersion() == Manifest.FORMAT_VERSION, file,
           "format_version " + m.formatVersion() + " is not supported (this atlas reads " + Manifest.FORMAT_VERSION + ")");
+      Check.file(m.dSae() >= 0 && m.dIn() >= 0 && m.dVocab() >= 0 && m.nSequences() >= 0 && m.seqLen() >= 0, file,
+          "d_sae, d_in, d_vocab, n_sequences and seq_len must not be negative");
+      Check.file(m.featureFiles() != null, file, "lacks feature_files");
+      int files = featureFiles(m.dSae()).size();
+      Check.file(m.featureFiles().size() == files, file, "feature_files lists " + m.featureFiles().size()
+          + " files, but d_sae " + m.dSae() + " needs " + files + " (" + FEATURES_PER_FILE + " features a file)");
+      for (String name : m.featureFiles()) {
+        featureFile(dir, name);
+      }
       return m;
     } catch (IOException e) {
       throw new AtlasException(file + ": not a valid manifest (" + firstLine(e) + ")", e);
@@ -145,11 +157,66 @@ public final class DataDir {
     }
   }
 
-  /** Streams every feature record in index order to {@code sink}. */
+  /**
+   * The feature file {@code name} of the manifest in {@code dir}. Refused, naming the manifest: an empty
+   * or absolute name, a ".." segment, and a name that leads outside the directory, after normalisation
+   * and, where the file exists, after following symbolic links.
+   */
+  public static Path featureFile(Path dir, String name) {
+    Path manifest = dir.resolve(MANIFEST);
+    String shown = quote(name);
+    Check.file(name != null && !name.isEmpty(), manifest, "feature_files has an empty entry");
+    Path rel;
+    try {
+      rel = Path.of(name);
+    } catch (java.nio.file.InvalidPathException e) {
+      throw new AtlasException(manifest + ": feature_files entry " + shown + " is not a valid path", e);
+    }
+    Check.file(!rel.isAbsolute() && !name.startsWith("/") && !name.startsWith("\\"), manifest,
+        "feature_files entry " + shown + " is absolute; entries are relative to the data directory");
+    boolean dotDot = false;
+    for (String part : name.split("[/\\\\]")) {
+      dotDot |= part.equals("..");
+    }
+    Check.file(!dotDot, manifest, "feature_files entry " + shown + " has a '..' segment");
+    Path base = dir.toAbsolutePath().normalize();
+    Path file = base.resolve(rel).normalize();
+    Check.file(file.startsWith(base) && !file.equals(base), manifest,
+        "feature_files entry " + shown + " is outside the data directory");
+    if (Files.exists(file)) {
+      try {
+        Check.file(file.toRealPath().startsWith(base.toRealPath()), manifest,
+            "feature_files entry " + shown + " leads outside the data directory (through a symbolic link)");
+      } catch (IOException e) {
+        throw new AtlasException(manifest + ": cannot resolve feature_files entry " + shown + " (" + firstLine(e) + ")", e);
+      }
+    }
+    return file;
+  }
+
+  /** {@code s} in double quotes, control characters escaped and cut at 80 characters, for a one-line message. */
+  private static String quote(String s) {
+    if (s == null) {
+      return "null";
+    }
+    StringBuilder out = new StringBuilder("\"");
+    for (int i = 0; i < s.length() && i < 80; i++) {
+      char c = s.charAt(i);
+      out.append(c < 0x20 || c == 0x7F || c == '"' || c == '\\' ? String.format("\\u%04x", (int) c) : String.valueOf(c));
+    }
+    return out.append(s.length() > 80 ? "\"…" : "\"").toString();
+  }
+
+  /**
+   * Streams every feature record in index order to {@code sink}. Each record is read strictly and checked
+   * against the format ({@link RecordCheck}); a bad one fails with one line naming the file, the line,
+   * the feature and the problem.
+   */
   public static void forEachFeature(Path dir, Manifest manifest, Consumer<FeatureRecord> sink) {
+    RecordCheck check = new RecordCheck(manifest);
     int expected = 0;
     for (String name : manifest.featureFiles()) {
-      Path file = Check.readableFile(dir.resolve(name));
+      Path file = Check.readableFile(featureFile(dir, name));
       try (BufferedReader in = new BufferedReader(new InputStreamReader(
           new GZIPInputStream(Files.newInputStream(file), 1 << 16), StandardCharsets.UTF_8))) {
         String text;
@@ -158,11 +225,14 @@ public final class DataDir {
           lineNo++;
           FeatureRecord record;
           try {
-            record = Json.mapper().readValue(text, FeatureRecord.class);
+            record = Json.recordReader().readValue(text);
           } catch (IOException e) {
-            throw new AtlasException(file + ": line " + lineNo + " is not a feature record (" + firstLine(e) + ")", e);
+            throw new AtlasException(file + ": line " + lineNo + " (feature " + expected + ") is not a valid feature record ("
+                + jsonProblem(e) + ")", e);
           }
           Check.file(record.index() == expected, file, "line " + lineNo + " holds feature " + record.index() + ", expected " + expected);
+          String problem = check.problem(record);
+          Check.file(problem == null, file, "line " + lineNo + ", feature " + record.index() + ": " + problem);
           expected++;
           sink.accept(record);
         }
@@ -177,9 +247,35 @@ public final class DataDir {
 
   /** All feature records in index order. */
   public static List<FeatureRecord> readFeatures(Path dir, Manifest manifest) {
-    List<FeatureRecord> all = new ArrayList<>(manifest.dSae());
+    List<FeatureRecord> all = new ArrayList<>(Math.min(manifest.dSae(), FEATURES_PER_FILE));
     forEachFeature(dir, manifest, all::add);
     return all;
+  }
+
+  /** Jackson's complaint in one short line, led by the path of the field it is about ("top_examples[0].start: ..."). */
+  static String jsonProblem(IOException e) {
+    String message = e instanceof JsonProcessingException j && j.getOriginalMessage() != null
+        ? j.getOriginalMessage() : String.valueOf(e.getMessage());
+    for (String cut : new String[] {"\n", " (set ", " (but might", " (but could", " (for ", "; ", " at [Source"}) {
+      int at = message.indexOf(cut);
+      if (at > 0) {
+        message = message.substring(0, at);
+      }
+    }
+    if (message.length() > 160) {
+      message = message.substring(0, 160) + "…";
+    }
+    StringBuilder path = new StringBuilder();
+    if (e instanceof JsonMappingException m) {
+      for (JsonMappingException.Reference r : m.getPath()) {
+        if (r.getFieldName() != null) {
+          path.append(path.length() == 0 ? "" : ".").append(r.getFieldName());
+        } else if (r.getIndex() >= 0) {
+          path.append('[').append(r.getIndex()).append(']');
+        }
+      }
+    }
+    return path.length() == 0 ? message : path + ": " + message;
   }
 
   private static String firstLine(Exception e) {

@@ -9,12 +9,12 @@ import java.util.List;
  * {@code topLogprob}/{@code bottomLogprob} entries are empty where the activation is 0.
  */
 public record Example(
-    int seq,
-    int pos,
-    double act,
-    int start,
-    List<Integer> tokens,
-    List<Double> acts,
-    @JsonProperty("loss_effect") List<Double> lossEffect,
-    @JsonProperty("top_logprob") List<List<TokenValue>> topLogprob,
-    @JsonProperty("bottom_logprob") List<List<TokenValue>> bottomLogprob) {}
+    @JsonProperty(required = true) int seq,
+    @JsonProperty(required = true) int pos,
+    @JsonProperty(required = true) double act,
+    @JsonProperty(required = true) int start,
+    @JsonProperty(required = true) List<Integer> tokens,
+    @JsonProperty(required = true) List<Double> acts,
+    @JsonProperty(value = "loss_effect", required = true) List<Double> lossEffect,
+    @JsonProperty(value = "top_logprob", required = true) List<List<TokenValue>> topLogprob,
+    @JsonProperty(value = "bottom_logprob", required = true) List<List<TokenValue>> bottomLogprob) {}

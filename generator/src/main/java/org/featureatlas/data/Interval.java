@@ -1,6 +1,11 @@
 package org.featureatlas.data;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 
 /** One of the ten equal-width activation intervals {@code (lo, hi]}. */
-public record Interval(double lo, double hi, double fraction, List<Example> examples) {}
+public record Interval(
+    @JsonProperty(required = true) double lo,
+    @JsonProperty(required = true) double hi,
+    @JsonProperty(required = true) double fraction,
+    @JsonProperty(required = true) List<Example> examples) {}

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonSerializer;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.SerializerProvider;
 import com.fasterxml.jackson.databind.json.JsonMapper;
@@ -24,10 +25,28 @@ public final class Json {
   private static final MathContext CONTEXT = new MathContext(SIGNIFICANT_DIGITS, RoundingMode.HALF_EVEN);
   private static final ObjectMapper MAPPER = build();
 
+  /**
+   * Reads feature records strictly: a required field that is missing, a null where a number belongs,
+   * a string or boolean where a number belongs, and a fraction where an integer belongs all fail the
+   * read, instead of becoming 0 or being converted.
+   */
+  private static final ObjectReader RECORDS = ((JsonMapper) MAPPER).rebuild()
+      .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+      .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+      .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+      .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+      .build()
+      .readerFor(FeatureRecord.class);
+
   private Json() {}
 
   public static ObjectMapper mapper() {
     return MAPPER;
+  }
+
+  /** The strict reader of one feature record (one line of a feature file). */
+  public static ObjectReader recordReader() {
+    return RECORDS;
   }
 
   private static final double[] POW10 = new double[23];

@@ -1,5 +1,6 @@
 package org.featureatlas.data;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonFormat;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
@@ -10,7 +11,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  */
 @JsonFormat(shape = JsonFormat.Shape.ARRAY)
 @JsonPropertyOrder({"unit", "a", "b"})
-public record UnitScore(int unit, double a, double b) {
+public record UnitScore(@JsonProperty(required = true) int unit, @JsonProperty(required = true) double a, @JsonProperty(required = true) double b) {
   @JsonCreator
   public UnitScore {}
 }

@@ -21,15 +21,15 @@ import org.featureatlas.check.Check;
 
 /**
  * The researchers' notes: {@code <notes>/<index>.md} for a feature and {@code <notes>/index.md} for
- * the front page, Markdown rendered by flexmark with raw HTML escaped and script-like links
- * (javascript:, vbscript:, data:) suppressed. A missing notes directory means no notes. Other files
- * in the directory are ignored.
+ * the front page, Markdown rendered by flexmark with raw HTML escaped, then passed through
+ * {@link SafeHtml}: only Markdown's own elements stay, and a link or image whose decoded target is not
+ * relative, http(s) or (links only) mailto loses its target (see {@link SafeUrl}). A missing notes
+ * directory means no notes. Other files in the directory are ignored.
  */
 public final class Notes {
   private static final Pattern FEATURE_NOTE = Pattern.compile("(0|[1-9][0-9]{0,9})\\.md");
   private static final MutableDataSet OPTIONS = new MutableDataSet()
       .set(HtmlRenderer.ESCAPE_HTML, true)
-      .set(HtmlRenderer.SUPPRESSED_LINKS, "(?i)\\s*(?:javascript|vbscript|data|file):.*")
       .set(HtmlRenderer.SOFT_BREAK, "\n");
   private static final Parser PARSER = Parser.builder(OPTIONS).build();
   private static final HtmlRenderer RENDERER = HtmlRenderer.builder(OPTIONS).build();
@@ -115,10 +115,11 @@ public final class Notes {
   }
 
   /**
-   * Markdown to HTML; raw HTML in the source comes out escaped, and invisible or direction-changing
-   * code points are shown as ⟨U+XXXX⟩ (see {@link TokenText#visibleInText}).
+   * Markdown to HTML; raw HTML in the source comes out escaped, unsafe link and image targets are
+   * dropped ({@link SafeHtml}), and invisible or direction-changing code points are shown as ⟨U+XXXX⟩
+   * (see {@link TokenText#visibleInText}).
    */
   public static String html(String markdown) {
-    return RENDERER.render(PARSER.parse(TokenText.visibleInText(markdown)));
+    return SafeHtml.clean(RENDERER.render(PARSER.parse(TokenText.visibleInText(markdown))));
   }
 }

@@ -1,6 +1,8 @@
 package org.featureatlas.render;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -53,7 +55,9 @@ public final class SiteRenderer {
         name(manifest.dataset()), manifest.hook() == null ? "" : manifest.hook(), manifest.dSae(),
         SearchIndex.shardCount(manifest.dSae()), base);
 
-    FeatureSummary[] summaries = new FeatureSummary[manifest.dSae()];
+    // Grown as records arrive (forEachFeature checks they come in index order), so a manifest's d_sae
+    // alone never sizes an allocation.
+    List<FeatureSummary> summaries = new ArrayList<>();
     FeaturePage pages = new FeaturePage(site, text);
     ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
       Thread t = new Thread(r, "atlas-render");
@@ -68,8 +72,7 @@ public final class SiteRenderer {
           if (failure.get() != null) {
             throw failure.get();
           }
-          RecordCheck.check(record, opts.dataDir());
-          summaries[record.index()] = FeatureSummary.of(record);
+          summaries.add(FeatureSummary.of(record));
           inFlight.acquireUninterruptibly();
           pool.execute(() -> {
             try {
@@ -93,7 +96,7 @@ public final class SiteRenderer {
       throw failure.get();
     }
 
-    writeSiteWide(site, summaries, text, notes, templates, sink);
+    writeSiteWide(site, summaries.toArray(new FeatureSummary[0]), text, notes, templates, sink);
     StaticAssets.copy(opts.staticDir(), sink);
   }
 

@@ -6,10 +6,15 @@ import java.util.List;
  * How a vocabulary display string is shown: spaces stay (the CSS keeps them), a newline becomes
  * "↵", a tab "⇥", and every other invisible or direction-changing code point (C0/C1 controls, the
  * bidi marks, embeddings, overrides and isolates, U+2028/U+2029, zero-width characters, BOM) becomes
- * a visible {@code ⟨U+XXXX⟩}, so a token can never reorder or hide the text around it. HTML escaping
- * is the template engine's job, not this class's.
+ * a visible {@code ⟨U+XXXX⟩}, so a token can never reorder or hide the text around it. A token shows
+ * at most {@value #MAX_SHOWN} code points and then says how much was cut, so one enormous vocabulary
+ * string cannot inflate every page, the index and the search data. HTML escaping is the template
+ * engine's job, not this class's.
  */
 public final class TokenText {
+  /** The most code points a token shows (markers for invisible code points included), before "…⟨N more⟩". */
+  public static final int MAX_SHOWN = 64;
+
   private final List<String> vocab;
 
   public TokenText(List<String> vocab) {
@@ -28,20 +33,35 @@ public final class TokenText {
     return visible(vocab.get(id));
   }
 
-  /** {@code raw} with newlines, tabs and invisible code points made visible. */
+  /**
+   * {@code raw} with newlines, tabs and invisible code points made visible, at most {@value #MAX_SHOWN}
+   * code points of it; a longer token is cut before the piece that would pass the limit (a ⟨U+XXXX⟩ is
+   * never split) and ends in "…⟨N more⟩", N being how many of the token's code points are not shown.
+   */
   public static String visible(String raw) {
-    StringBuilder out = new StringBuilder(raw.length() + 4);
-    raw.codePoints().forEach(cp -> {
+    StringBuilder out = new StringBuilder(Math.min(raw.length(), MAX_SHOWN) + 16);
+    int shown = 0;
+    int i = 0;
+    while (i < raw.length()) {
+      int cp = raw.codePointAt(i);
+      String piece;
       if (cp == '\n') {
-        out.append('\u21B5');
+        piece = "\u21B5";
       } else if (cp == '\t') {
-        out.append('\u21E5');
+        piece = "\u21E5";
       } else if (invisible(cp)) {
-        out.append(String.format(java.util.Locale.ROOT, "\u27E8U+%04X\u27E9", cp));
+        piece = String.format(java.util.Locale.ROOT, "\u27E8U+%04X\u27E9", cp);
       } else {
-        out.appendCodePoint(cp);
+        piece = new String(Character.toChars(cp));
       }
-    });
+      int length = piece.codePointCount(0, piece.length());
+      if (shown + length > MAX_SHOWN) {
+        return out.append("\u2026\u27E8").append(raw.codePointCount(i, raw.length())).append(" more\u27E9").toString();
+      }
+      out.append(piece);
+      shown += length;
+      i += Character.charCount(cp);
+    }
     if (out.length() == 0) {
       return "\u2205";
     }

@@ -8,7 +8,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Set;
 import org.featureatlas.check.AtlasException;
+import org.jsoup.Jsoup;
+import org.jsoup.nodes.Attribute;
+import org.jsoup.nodes.Document;
+import org.jsoup.nodes.Element;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,6 +27,52 @@ class NotesTest {
     assertFalse(html.contains("href=\"data:"), html);
     assertTrue(html.contains("&lt;script&gt;"), html);
     assertTrue(html.contains("<a href=\"https://e.org\">ok</a>"), html);
+  }
+
+  @Test
+  void everyEncodingOfAnUnsafeTargetLosesItsTarget() {
+    for (String md : HostileLinks.UNSAFE) {
+      String html = Notes.html(md);
+      Document doc = Jsoup.parseBodyFragment(html);
+      for (Element e : doc.body().getAllElements()) {
+        assertTrue(Set.of("body", "p", "a", "img", "code").contains(e.normalName()), md + " -> " + html);
+        for (Attribute a : e.attributes()) {
+          assertTrue(Set.of("href", "src", "alt", "title").contains(a.getKey()), md + " -> " + html);
+          if (a.getKey().equals("href") || a.getKey().equals("src")) {
+            // Independent of SafeUrl: drop every character up to space, then look at the start.
+            String squeezed = a.getValue().codePoints().filter(c -> c > 0x20)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString()
+                .toLowerCase(java.util.Locale.ROOT);
+            assertFalse(squeezed.matches("(javascript|vbscript|data|file|feed):.*"), md + " -> " + html);
+          }
+        }
+      }
+      assertTrue(doc.select("[href], [src]").isEmpty(), md + " -> " + html);
+    }
+  }
+
+  @Test
+  void safeTargetsStay() {
+    assertEquals("<p><a href=\"https://example.org/a?b=1&amp;c=2\">ok-https</a></p>\n",
+        Notes.html("[ok-https](https://example.org/a?b=1&c=2)"));
+    assertEquals("<p><a href=\"mailto:someone@example.org\">ok-mailto</a></p>\n",
+        Notes.html("[ok-mailto](mailto:someone@example.org)"));
+    assertEquals("<p><a href=\"2.html\">ok</a> <img src=\"../static/favicon.svg\" alt=\"pic\"></p>\n",
+        Notes.html("[ok](2.html) ![pic](../static/favicon.svg)"));
+    assertEquals("<p><a href=\"javascript%3Aalert(1)\">rel</a></p>\n", Notes.html("[rel](javascript%3Aalert(1))"),
+        "a percent-encoded colon makes a relative path");
+    for (String md : HostileLinks.SAFE) {
+      Document doc = Jsoup.parseBodyFragment(Notes.html(md.replace("ROOT", "../")));
+      assertEquals(1, doc.select("a[href], img[src]").size(), md);
+      assertTrue(doc.select("[onmouseover]").isEmpty(), md);
+    }
+  }
+
+  @Test
+  void anUnsafeLinkKeepsItsTextAndAnUnsafeImageItsAltText() {
+    assertEquals("<p>click here</p>\n", Notes.html("[click **here**](javascript\\:alert(1))")
+        .replace("<strong>", "").replace("</strong>", ""));
+    assertEquals("<p>a picture</p>\n", Notes.html("![a picture](data:image/png;base64,AAAA)"));
   }
 
   @Test

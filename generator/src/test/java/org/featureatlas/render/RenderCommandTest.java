@@ -58,7 +58,8 @@ class RenderCommandTest {
     DataDir.write(data, SyntheticData.manifest(Fixtures.TINY), SyntheticData.vocab(Fixtures.TINY), records.iterator());
     Captured c = capture(() -> run("render", "--data", data.toString(), "--out", tmp.resolve("s").toString()));
     assertEquals(2, c.code);
-    assertTrue(c.err.contains("feature 2, top example 0 has"), c.err);
+    assertTrue(c.err.contains("features-00000.jsonl.gz: line 3, feature 2: top_examples[0] has 11 tokens but a parallel list of 3"),
+        c.err);
     assertTrue(!Files.exists(tmp.resolve("s")), "no partial site");
   }
 

@@ -173,6 +173,18 @@ class SiteBrowserIT {
     }
   }
 
+  @Test
+  void theHeaderSearchFormSubmitsUnderThePolicyOverHttpAndFromFile() {
+    for (String base : List.of(server.url(), siteDir.toUri().toString())) {
+      open(base + "features/1.html");
+      WebElement box = browser.driver.findElement(By.cssSelector("form.find input[name='q']"));
+      box.sendKeys("5");
+      box.submit();
+      new WebDriverWait(browser.driver, Duration.ofSeconds(10)).until(d -> d.getCurrentUrl().contains("search.html?q=5"));
+      assertEquals("features/5.html", results().get(0).replaceAll(".*/(features/)", "$1"), base);
+    }
+  }
+
   private static List<String> results() {
     new WebDriverWait(browser.driver, Duration.ofSeconds(20)).until(d ->
         browser.js("return document.getElementById('search-status').getAttribute('data-count')") != null);

@@ -53,6 +53,8 @@ final class StaticServer implements AutoCloseable {
       return "text/css; charset=utf-8";
     } else if (name.endsWith(".json")) {
       return "application/json";
+    } else if (name.endsWith(".svg")) {
+      return "image/svg+xml";
     }
     return "application/octet-stream";
   }

@@ -74,7 +74,7 @@ public final class SyntheticData {
         identity("synthetic-sae", "sae_weights.safetensors", spec.seed() + 1),
         spec.withB() ? identity("synthetic-sae-b", "sae_weights.safetensors", spec.seed() + 2) : null,
         identity("synthetic-tokens", "tokens.bin", spec.seed() + 3),
-        "blocks.8.hook_resid_pre", 768, spec.dSae(), spec.dVocab(), N_SEQUENCES, SEQ_LEN, spec.seed(),
+        "blocks.8.mlp.hook_post", D_MLP, spec.dSae(), spec.dVocab(), N_SEQUENCES, SEQ_LEN, spec.seed(),
         settings, DataDir.featureFiles(spec.dSae()));
   }
 
