@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
  * <p>Cases are reproducible: case n of a kind always gets the same mutation for the same seed. Knobs
  * (system properties): {@code atlas.fuzz.cases} (total, default {@value #DEFAULT_CASES}),
  * {@code atlas.fuzz.seed} (default {@value #DEFAULT_SEED}), {@code atlas.fuzz.only} ({@code KIND#n}, one case,
- * e.g. {@code SAE_CFG#17}), {@code atlas.fuzz.report} (a file to write every failure to).
+ * e.g. {@code SAE_CFG#17}), {@code atlas.fuzz.kinds} (a comma-separated subset of {@link Kind}), {@code atlas.fuzz.report} (a file to write every failure to), {@code atlas.fuzz.verbose} (print every run).
  */
 class InputFuzzIT {
   static final int DEFAULT_CASES = 2000;
@@ -88,10 +88,12 @@ class InputFuzzIT {
     long seed = Long.getLong("atlas.fuzz.seed", DEFAULT_SEED);
     int total = Integer.getInteger("atlas.fuzz.cases", DEFAULT_CASES);
     String only = System.getProperty("atlas.fuzz.only", "");
+    List<String> kinds = List.of(System.getProperty("atlas.fuzz.kinds", "").split(","));
     List<Failure> failures = new ArrayList<>();
     Map<Kind, int[]> stats = new EnumMap<>(Kind.class);
     long start = System.nanoTime();
     for (Kind kind : Kind.values()) {
+      if (!kinds.equals(List.of("")) && !kinds.contains(kind.name())) continue;
       int cases = Math.max(1, total * kind.weight / Kind.totalWeight());
       int[] s = stats.computeIfAbsent(kind, k -> new int[5]);
       long kindStart = System.nanoTime();
@@ -197,7 +199,12 @@ class InputFuzzIT {
       }
       int code = -1;
       for (String[] args : commands) {
+        long t0 = System.nanoTime();
         code = check(kind, n, mutation, mustRefuse, dir, out, args, failures);
+        if (Boolean.getBoolean("atlas.fuzz.verbose")) {
+          System.out.printf(Locale.ROOT, "%s#%d %s exit %d %.2f s: %s%n", kind, n, args[0], code, (System.nanoTime() - t0) / 1e9,
+              mutation);
+        }
       }
       return code;
     } finally {

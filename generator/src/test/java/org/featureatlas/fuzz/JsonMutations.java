@@ -176,7 +176,10 @@ final class JsonMutations {
   static JsonNode nudge(JsonNode n, Random r) {
     long v = n.asLong();
     double x = n.asDouble();
-    return switch (r.nextInt(14)) {
+    return switch (r.nextInt(17)) {
+      case 14 -> F.numberNode(1 << 16);
+      case 15 -> F.numberNode(1 << 24);
+      case 16 -> F.numberNode(1 << 30);
       case 0 -> F.numberNode(0);
       case 1 -> F.numberNode(-v);
       case 2 -> F.numberNode(v + 1);
