@@ -149,8 +149,9 @@ final class DataMutations {
         d = "cut record line " + i;
       }
       default -> {
-        lines.add(i, r.nextBoolean() ? "{}" : r.nextBoolean() ? "[]" : "null");
-        d = "insert a bare JSON value before record " + i;
+        String v = r.nextBoolean() ? "{}" : r.nextBoolean() ? "[]" : "null";
+        lines.add(i, v);
+        d = "insert a line '" + v + "' before record " + i;
       }
     }
     write(features, lines);

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * e.g. {@code SAE_CFG#17}), {@code atlas.fuzz.kinds} (a comma-separated subset of {@link Kind}), {@code atlas.fuzz.report} (a file to write every failure to), {@code atlas.fuzz.verbose} (print every run).
  */
 class InputFuzzIT {
-  static final int DEFAULT_CASES = 2000;
+  static final int DEFAULT_CASES = 3000;
   static final long DEFAULT_SEED = 20240609L;
   static final long TIMEOUT_SECONDS = 30;
   /** Stop mutating a kind after this many hung runs: an abandoned thread may still be spinning. */

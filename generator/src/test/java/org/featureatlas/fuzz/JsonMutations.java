@@ -144,11 +144,13 @@ final class JsonMutations {
       s.set(empty);
       return s.path() + " = empty " + (old.isObject() ? "object" : "array");
     } else if (s.parent().isObject()) {
-      ((ObjectNode) s.parent()).set(s.field() + "_extra", weird(null, r));
-      return "add " + s.path() + "_extra";
+      JsonNode v = weird(null, r);
+      ((ObjectNode) s.parent()).set(s.field() + "_extra", v);
+      return "add " + s.path() + "_extra = " + shortText(v);
     } else {
-      ((ArrayNode) s.parent()).add(weird(old, r));
-      return "append to " + s.path().substring(0, s.path().lastIndexOf('['));
+      JsonNode v = weird(old, r);
+      ((ArrayNode) s.parent()).add(v);
+      return "append " + shortText(v) + " to " + s.path().substring(0, s.path().lastIndexOf('['));
     }
   }
 
