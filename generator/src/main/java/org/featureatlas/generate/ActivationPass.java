@@ -104,11 +104,11 @@ final class ActivationPass {
         fB = encoderB.encode(act).toFloatArray(); // [rows, dSaeB]
       }
     }
-    for (int e = 0; e < x.length; e++) {
-      if (!Float.isFinite(x[e])) {
-        throw new AtlasException(in.modelDir() + ": activations at " + in.hook() + " are not finite in sequences "
-            + firstSeq + ".." + (firstSeq + nSeq - 1) + " (weights overflow?)");
-      }
+    requireFinite(x, in.modelDir(), "activations at " + in.hook(), firstSeq, nSeq);
+    requireFinite(resid, in.modelDir(), "the final residual stream", firstSeq, nSeq);
+    requireFinite(f, in.saeDir(), "feature activations", firstSeq, nSeq);
+    if (fB != null) {
+      requireFinite(fB, in.saeBDir(), "feature activations of encoder B", firstSeq, nSeq);
     }
     SparseBatch sparse = SparseBatch.fromDense(f, rows, in.dSae());
     long first = (long) firstSeq * seqLen;
@@ -124,5 +124,18 @@ final class ActivationPass {
       state.featuresB.addSparse(sparse, SparseBatch.fromDense(fB, rows, in.dSaeB()));
     }
     cache.write(b, firstSeq, sparse, resid.length / rows, resid);
+  }
+
+  /**
+   * Finite weights can still overflow float32 on the way (huge but finite values): such a batch stops the
+   * run with one line naming the input whose numbers overflowed, instead of a non-finite statistic later.
+   */
+  private static void requireFinite(float[] values, java.nio.file.Path source, String what, int firstSeq, int nSeq) {
+    for (float v : values) {
+      if (!Float.isFinite(v)) {
+        throw new AtlasException(source + ": " + what + " are not finite in sequences " + firstSeq + ".."
+            + (firstSeq + nSeq - 1) + " (the weights overflow float32?)");
+      }
+    }
   }
 }

@@ -26,7 +26,9 @@ import org.featureatlas.tokenize.AtlasTokenizer;
 record AtlasInputs(
     Path modelDir,
     Gpt2Weights weights,
+    Path saeDir,
     SaeWeights sae,
+    Path saeBDir,
     SaeWeights saeB,
     TokenDataset dataset,
     List<String> displayVocab,
@@ -80,7 +82,7 @@ record AtlasInputs(
     List<String> vocab = displayVocab(tokenizer, cfg.vocabSize());
     if (tokenizer != null) tokenizer.close();
     boolean centre = req.centre() != null ? req.centre() : sae.config().centringApplies() && hook.writesResidual();
-    return new AtlasInputs(req.model(), weights, sae, saeB, dataset, vocab, hook, centre,
+    return new AtlasInputs(req.model(), weights, req.sae(), sae, req.saeB(), saeB, dataset, vocab, hook, centre,
         identity(req.model(), List.of(Gpt2Weights.CONFIG_FILE, Gpt2Weights.WEIGHTS_FILE, TOKENIZER)),
         identity(req.sae(), List.of(SaeConfig.FILE, SaeWeights.WEIGHTS_FILE)),
         req.saeB() == null ? null : identity(req.saeB(), List.of(SaeConfig.FILE, SaeWeights.WEIGHTS_FILE)),

@@ -104,6 +104,21 @@ class GenerateBadInputTest {
   }
 
   @Test
+  void finiteWeightsWhoseActivationsOverflow() throws IOException {
+    // Every weight is finite, so the load check passes; the encoder's products overflow float32.
+    SaeWeights w = SaeWeights.load(in.sae);
+    float[] enc = w.wEnc().data();
+    for (int i = 0; i < enc.length; i++) {
+      enc[i] = 3e38f;
+    }
+    java.util.Arrays.fill(w.bEnc().data(), 3e38f);
+    Path sae = dir.resolve("huge-sae");
+    w.save(sae);
+    String e = fails(in.model, sae, in.tokens, sae.toString());
+    assertTrue(e.contains("feature activations are not finite"), e);
+  }
+
+  @Test
   void emptyTokenFile() throws IOException {
     Path tokens = dir.resolve("empty.npy");
     Npy.writeInts(tokens, 0, 16, new int[0]);
