@@ -229,6 +229,7 @@ public final class DataDir {
             throw new AtlasException(file + ": line " + lineNo + " (feature " + expected + ") is not a valid feature record ("
                 + jsonProblem(e) + ")", e);
           }
+          Check.file(record != null, file, "line " + lineNo + " (feature " + expected + ") is null, not a feature record");
           Check.file(record.index() == expected, file, "line " + lineNo + " holds feature " + record.index() + ", expected " + expected);
           String problem = check.problem(record);
           Check.file(problem == null, file, "line " + lineNo + ", feature " + record.index() + ": " + problem);

@@ -99,6 +99,8 @@ class RecordValidationTest {
     assertTrue(fails(f -> f.putNull("intervals")).contains("intervals is missing or null"));
     assertTrue(fails(f -> ((ArrayNode) example(f).get("acts")).setNull(0)).contains("acts holds a missing"));
     assertTrue(fails(f -> ((ArrayNode) example(f).get("tokens")).setNull(0)).contains("token"));
+    assertTrue(fails(f -> ((ArrayNode) f.get("top_examples")).addNull()).contains("top_examples"));
+    assertTrue(failsWithLine("null").contains("is null, not a feature record"));
   }
 
   @Test
