@@ -1,5 +1,6 @@
 package org.featureatlas.generate;
 
+import org.featureatlas.cli.AtlasProcess;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

@@ -8,9 +8,9 @@ import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.SortedMap;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 import org.featureatlas.check.AtlasException;
 import org.featureatlas.fs.AtomicDirectory;
+import org.featureatlas.fs.OutputGuard;
 import org.featureatlas.site.SafePath;
 import org.featureatlas.site.archive.ArchiveManifest.FileDigest;
 
@@ -29,7 +29,7 @@ public final class ArchiveExtractor {
   public record Extracted(Path dir, int files, long bytes) {}
 
   public static Extracted extract(Path archive, Path dir) {
-    checkTarget(dir);
+    checkTarget(archive, dir);
     SortedMap<String, FileDigest> digests = new TreeMap<>();
     try (AtomicDirectory out = AtomicDirectory.create(dir)) {
       Path root = out.path();
@@ -78,20 +78,9 @@ public final class ArchiveExtractor {
     }
   }
 
-  private static void checkTarget(Path dir) {
-    if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-      return;
-    }
-    if (!Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-      throw new AtlasException(dir + ": exists and is not a directory; extract into a new directory");
-    }
-    try (Stream<Path> children = Files.list(dir)) {
-      if (children.findAny().isPresent()) {
-        throw new AtlasException(dir + ": exists and is not empty; extract into a new directory");
-      }
-    } catch (IOException e) {
-      throw new AtlasException(dir + ": cannot read (" + e.getMessage() + ")", e);
-    }
+  /** DIR must be new or empty, and neither the current directory (or above it) nor a link. */
+  private static void checkTarget(Path archive, Path dir) {
+    OutputGuard.check(dir, names -> "exists and is not empty; extract into a new directory", List.of(archive));
   }
 
   /** Reports a failed write (disk full, permissions) as such, not as a corrupt archive. */

@@ -210,6 +210,35 @@ class ArchiveTest {
     assertTrue(Files.isRegularFile(empty.resolve("site/index.html")));
   }
 
+  /** `.` would be swapped out from under the shell even when empty; checked in a JVM started in a scratch directory. */
+  @Test
+  void extractRefusesTheCurrentDirectoryAndALink() throws Exception {
+    inputs();
+    Path out = tmp.resolve("r.tar.gz");
+    ArchiveWriter.write(data, site, out);
+    Path cwd = Files.createDirectories(tmp.resolve("cwd"));
+    Path log = tmp.resolve("cwd.log");
+    Process p = org.featureatlas.cli.AtlasProcess.start(cwd, log, List.of("archive", "extract", out.toString(), "."));
+    assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), "atlas did not finish");
+    String text = Files.readString(log).strip();
+    assertEquals(2, p.exitValue(), text);
+    assertTrue(text.endsWith("atlas: error: .: is the current directory or contains it, and would be replaced as a whole;"
+        + " choose a new directory"), text);
+    try (java.util.stream.Stream<Path> s = Files.list(cwd)) {
+      assertEquals(List.of(), s.toList(), "the current directory changed");
+    }
+    try (java.util.stream.Stream<Path> s = Files.list(tmp)) {
+      assertEquals(List.of(), s.filter(f -> f.getFileName().toString().startsWith(".cwd.")).toList(), "working directories left");
+    }
+    Path target = Files.createDirectories(tmp.resolve("real-target"));
+    Path link = Files.createSymbolicLink(tmp.resolve("link"), target);
+    AtlasException e = assertThrows(AtlasException.class, () -> ArchiveExtractor.extract(out, link));
+    assertTrue(e.getMessage().contains("symbolic link"), e.getMessage());
+    try (java.util.stream.Stream<Path> s = Files.list(target)) {
+      assertEquals(List.of(), s.toList());
+    }
+  }
+
   @Test
   void craftedEntriesThatEscapeOrLinkAreRefusedAndNothingIsWritten() throws Exception {
     Map<String, CraftedEntry> cases = new LinkedHashMap<>();

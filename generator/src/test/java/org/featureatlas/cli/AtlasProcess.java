@@ -1,4 +1,4 @@
-package org.featureatlas.generate;
+package org.featureatlas.cli;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -6,11 +6,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Starts {@code atlas} in a JVM of its own (the test class path), to test signals and the working directory. */
-final class AtlasProcess {
+public final class AtlasProcess {
   private AtlasProcess() {}
 
   /** Starts {@code atlas args} in {@code cwd}; standard output and error go to {@code log}. */
-  static Process start(Path cwd, Path log, List<String> args) throws IOException {
+  public static Process start(Path cwd, Path log, List<String> args) throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx1g");
