@@ -17,52 +17,45 @@ import org.featureatlas.sae.SaeEncoder;
 /**
  * Pass A, the streaming pass: for each batch, the model's forward pass (capturing the hook and the
  * final residual stream; no logits), the centring rule, the SAE encode (and encoder B's), then every
- * accumulator is updated and the non-zeros and the final residual stream go to the cache, so the model
- * runs once per token. Only plain Java arrays leave a batch's sub-manager.
+ * accumulator is updated and the non-zeros (of both encoders), the hook activations and the final residual
+ * stream go to the cache, so the model runs once per token. Only plain Java arrays leave a batch's sub-manager.
  */
 final class ActivationPass {
-  /** Everything pass A accumulates; mergeable across shards. */
+  /**
+   * Everything pass A accumulates; mergeable across shards. The correlation tables are not part of it: they
+   * are formed after pass A from the caches ({@link Correlations}), whose top lists land in
+   * {@link #correlations}.
+   */
   static final class State {
     final FeatureMoments moments;
     final TopExamples top;
-    final CrossMoments neurons;
-    final CrossMoments featuresB; // null without encoder B
+    /** Set by the correlation step after pass A (and after a merge); not written to shard state. */
+    Correlations.Result correlations;
 
-    State(int dSae, int dIn, int dSaeB, int k) {
+    State(int dSae, int k) {
       moments = new FeatureMoments(dSae);
       top = new TopExamples(dSae, k);
-      neurons = new CrossMoments(dSae, dIn);
-      featuresB = dSaeB > 0 ? new CrossMoments(dSae, dSaeB) : null;
     }
 
-    private State(FeatureMoments m, TopExamples t, CrossMoments n, CrossMoments b) {
+    private State(FeatureMoments m, TopExamples t) {
       moments = m;
       top = t;
-      neurons = n;
-      featuresB = b;
     }
 
     void merge(State o) {
       moments.merge(o.moments);
       top.merge(o.top);
-      neurons.merge(o.neurons);
-      if (featuresB != null) featuresB.merge(o.featuresB);
     }
 
     void write(DataOutputStream out) throws IOException {
       moments.write(out);
       top.write(out);
-      neurons.write(out);
-      out.writeBoolean(featuresB != null);
-      if (featuresB != null) featuresB.write(out);
     }
 
     static State read(DataInputStream in) throws IOException {
       FeatureMoments m = FeatureMoments.read(in);
       TopExamples t = TopExamples.read(in);
-      CrossMoments n = CrossMoments.read(in);
-      CrossMoments b = in.readBoolean() ? CrossMoments.read(in) : null;
-      return new State(m, t, n, b);
+      return new State(m, t);
     }
   }
 
@@ -119,11 +112,8 @@ final class ActivationPass {
         state.top.offer(sparse.feature[e], sparse.value[e], first + r);
       }
     }
-    state.neurons.addDense(x, rows, sparse);
-    if (fB != null) {
-      state.featuresB.addSparse(sparse, SparseBatch.fromDense(fB, rows, in.dSaeB()));
-    }
-    cache.write(b, firstSeq, sparse, resid.length / rows, resid);
+    SparseBatch sparseB = fB == null ? null : SparseBatch.fromDense(fB, rows, in.dSaeB());
+    cache.write(b, firstSeq, sparse, resid.length / rows, resid, dIn, x, sparseB);
   }
 
   /**

@@ -1,55 +1,73 @@
 package org.featureatlas.generate;
 
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
-import org.featureatlas.check.Check;
 import org.featureatlas.data.UnitScore;
 
 /**
- * Streaming sums for the Pearson correlation and cosine similarity between every feature's activation
- * {@code f_i} and every unit {@code u_j} (a neuron of the hook input, or a feature of encoder B):
- * {@code sum(f_i u_j)} over positions plus each unit's sum and sum of squares. The feature's own sums come
- * from {@link FeatureMoments}. Work is proportional to the non-zeros of f (never d_sae x d_units x N).
+ * Streaming sums for the Pearson correlation and cosine similarity between the features {@code [from, to)}
+ * (one block of the table) and every unit {@code u_j} (a neuron of the hook input, or a feature of encoder
+ * B): {@code sum(f_i u_j)} over positions, plus each unit's sum and sum of squares ({@link Units}, shared by
+ * the blocks of one table and counted by its first block only). The feature's own sums come from
+ * {@link FeatureMoments}. Work is proportional to the non-zeros of f (never d_sae x d_units x N).
+ *
+ * <p>Every cell {@code (i, j)} receives its products in position order (batches in order, rows in order),
+ * whatever the block and however many batches are pending, so a table computed in blocks holds exactly the
+ * same doubles as one computed whole.
  */
 final class CrossMoments {
-  /** Largest dense cross-sum table accepted (1 GiB of doubles). */
-  static final long MAX_CELLS = 1L << 27;
+  /** Per-unit sums over all positions; filled while the first block of a table is swept. */
+  static final class Units {
+    long positions;
+    final double[] sum;
+    final double[] sumSq;
 
-  final int dSae;
+    Units(int dUnits) {
+      sum = new double[dUnits];
+      sumSq = new double[dUnits];
+    }
+  }
+
   final int dUnits;
-  long positions;
-  final double[] unitSum;
-  final double[] unitSumSq;
-  private final double[] xy; // [dSae * dUnits]; read through sums(), which applies pending batches
+  final int from;
+  final int to;
+  final Units units;
+  private final boolean countUnits;
+  private final double[] xy; // [(to - from) * dUnits]; read through sums(), which applies pending batches
 
   /** Dense batches whose products are not yet in {@link #xy}: applied together, a row of xy at a time. */
   static final int PENDING = 8;
   private final List<float[]> pendingX = new ArrayList<>();
   private final List<SparseBatch> pendingF = new ArrayList<>();
 
-  CrossMoments(int dSae, int dUnits) {
-    Check.that((long) dSae * dUnits <= MAX_CELLS, "correlation table of " + dSae + " x " + dUnits
-        + " cells is larger than the supported " + MAX_CELLS + " (use a smaller second SAE)");
-    this.dSae = dSae;
+  /**
+   * The block of features {@code [from, to)}; {@code units} null for the first block of a table (which then
+   * counts the unit sums), else the first block's {@link #units}, complete.
+   */
+  CrossMoments(int dUnits, int from, int to, Units units) {
+    if (from < 0 || to < from || (long) (to - from) * dUnits > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException("block [" + from + ", " + to + ") x " + dUnits + " does not fit one array");
+    }
     this.dUnits = dUnits;
-    unitSum = new double[dUnits];
-    unitSumSq = new double[dUnits];
-    xy = new double[dSae * dUnits];
+    this.from = from;
+    this.to = to;
+    this.countUnits = units == null;
+    this.units = units == null ? new Units(dUnits) : units;
+    xy = new double[(to - from) * dUnits];
   }
 
   /** Adds a batch whose units are dense: {@code x} is [rows, dUnits]; {@code f} holds the batch's non-zeros. */
   void addDense(float[] x, int rows, SparseBatch f) {
-    positions += rows;
-    for (int r = 0; r < rows; r++) {
-      int base = r * dUnits;
-      for (int j = 0; j < dUnits; j++) {
-        double v = x[base + j];
-        unitSum[j] += v;
-        unitSumSq[j] += v * v;
+    if (countUnits) {
+      units.positions += rows;
+      for (int r = 0; r < rows; r++) {
+        int base = r * dUnits;
+        for (int j = 0; j < dUnits; j++) {
+          double v = x[base + j];
+          units.sum[j] += v;
+          units.sumSq[j] += v * v;
+        }
       }
     }
     pendingX.add(x);
@@ -68,8 +86,8 @@ final class CrossMoments {
     SparseBatch[] fs = pendingF.toArray(new SparseBatch[0]);
     pendingX.clear();
     pendingF.clear();
-    IntStream.range(0, dSae).parallel().forEach(i -> {
-      int out = i * dUnits;
+    IntStream.range(from, to).parallel().forEach(i -> {
+      int out = (i - from) * dUnits;
       for (int b = 0; b < xs.length; b++) {
         SparseBatch f = fs[b];
         float[] x = xs[b];
@@ -84,41 +102,33 @@ final class CrossMoments {
     });
   }
 
-  /** The cross sums {@code sum f_i u_j}, [dSae * dUnits], with every added batch applied. */
+  /** The block's cross sums {@code sum f_i u_j}, [(to - from) * dUnits], with every added batch applied. */
   double[] sums() {
     flush();
     return xy;
   }
 
   /** Adds a batch whose units are sparse too (encoder B's features). */
-  void addSparse(SparseBatch f, SparseBatch units) {
+  void addSparse(SparseBatch f, SparseBatch u) {
     flush();
-    positions += units.rows;
-    for (int e = 0; e < units.nnz; e++) {
-      double v = units.value[e];
-      unitSum[units.feature[e]] += v;
-      unitSumSq[units.feature[e]] += v * v;
+    if (countUnits) {
+      units.positions += u.rows;
+      for (int e = 0; e < u.nnz; e++) {
+        double v = u.value[e];
+        units.sum[u.feature[e]] += v;
+        units.sumSq[u.feature[e]] += v * v;
+      }
     }
-    IntStream.range(0, dSae).parallel().forEach(i -> {
-      int from = f.featureStart[i];
-      int to = f.featureStart[i + 1];
-      int out = i * dUnits;
-      for (int e = from; e < to; e++) {
+    IntStream.range(from, to).parallel().forEach(i -> {
+      int out = (i - from) * dUnits;
+      for (int e = f.featureStart[i]; e < f.featureStart[i + 1]; e++) {
         double v = f.byFeatureValue[e];
         int r = f.byFeatureRow[e];
-        for (int u = units.rowStart[r]; u < units.rowStart[r + 1]; u++) {
-          xy[out + units.feature[u]] += v * units.value[u];
+        for (int k = u.rowStart[r]; k < u.rowStart[r + 1]; k++) {
+          xy[out + u.feature[k]] += v * u.value[k];
         }
       }
     });
-  }
-
-  void merge(CrossMoments o) {
-    Check.that(o.dSae == dSae && o.dUnits == dUnits, "cannot merge correlation sums of different shapes");
-    positions += o.positions;
-    StateIO.add(unitSum, o.unitSum);
-    StateIO.add(unitSumSq, o.unitSumSq);
-    StateIO.add(sums(), o.sums());
   }
 
   /** True when n*ss - s*s is zero up to rounding: a constant series has no Pearson correlation. */
@@ -128,19 +138,23 @@ final class CrossMoments {
   }
 
   /**
-   * The {@code k} units with the largest Pearson correlation to feature {@code i} (ties: lower unit),
-   * each as [unit, pearson, cosine]. Empty when the feature has zero variance; constant units are skipped.
+   * The {@code k} units with the largest Pearson correlation to feature {@code i} (in this block; ties:
+   * lower unit), each as [unit, pearson, cosine]. Empty when the feature has zero variance; constant units
+   * are skipped.
    */
   List<UnitScore> top(int i, double fSum, double fSumSq, int k) {
+    if (i < from || i >= to) throw new IllegalArgumentException("feature " + i + " is not in [" + from + ", " + to + ")");
     List<UnitScore> out = new ArrayList<>();
-    long n = positions;
+    long n = units.positions;
     if (n == 0 || zeroVariance(n, fSum, fSumSq)) return out;
     double[] xy = sums();
+    double[] unitSum = units.sum;
+    double[] unitSumSq = units.sumSq;
     double fVar = n * fSumSq - fSum * fSum;
     int[] best = new int[k];
     double[] bestP = new double[k];
     int size = 0;
-    int row = i * dUnits;
+    int row = (i - from) * dUnits;
     for (int j = 0; j < dUnits; j++) {
       if (zeroVariance(n, unitSum[j], unitSumSq[j])) continue;
       double uVar = n * unitSumSq[j] - unitSum[j] * unitSum[j];
@@ -162,23 +176,5 @@ final class CrossMoments {
       out.add(new UnitScore(j, bestP[r], cos));
     }
     return out;
-  }
-
-  void write(DataOutputStream out) throws IOException {
-    out.writeInt(dSae);
-    out.writeInt(dUnits);
-    out.writeLong(positions);
-    StateIO.writeDoubles(out, unitSum);
-    StateIO.writeDoubles(out, unitSumSq);
-    StateIO.writeDoubles(out, sums());
-  }
-
-  static CrossMoments read(DataInputStream in) throws IOException {
-    CrossMoments c = new CrossMoments(in.readInt(), in.readInt());
-    c.positions = in.readLong();
-    System.arraycopy(StateIO.readDoubles(in), 0, c.unitSum, 0, c.dUnits);
-    System.arraycopy(StateIO.readDoubles(in), 0, c.unitSumSq, 0, c.dUnits);
-    System.arraycopy(StateIO.readDoubles(in), 0, c.xy, 0, c.xy.length);
-    return c;
   }
 }

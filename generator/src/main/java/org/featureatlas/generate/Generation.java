@@ -58,10 +58,17 @@ public final class Generation {
 
   private final Stages stages;
   private final PrintStream log;
+  private final long correlationBudget;
 
   public Generation(Stages stages, PrintStream log) {
+    this(stages, log, Correlations.DEFAULT_BUDGET_BYTES);
+  }
+
+  /** {@code correlationBudget}: bytes of correlation sums held at once (see {@link Correlations#plan}). */
+  Generation(Stages stages, PrintStream log, long correlationBudget) {
     this.stages = stages;
     this.log = log;
+    this.correlationBudget = correlationBudget;
   }
 
   /** Generates the data directory {@code out} in one run. */
@@ -69,6 +76,7 @@ public final class Generation {
     OutputGuard.check(out, DATA_DIR, inputs(req));
     AtlasInputs in = stages.time("load inputs", () -> AtlasInputs.load(req));
     BatchPlan plan = new BatchPlan(in.dataset().nSeq(), req.batchSize());
+    Correlations.plan(in.dSae(), in.dIn(), in.dSaeB(), correlationBudget); // refuses a too-small budget before pass A
     Path work = TempDirs.create(out, "work");
     try (NDManager manager = NDManager.newBaseManager(device(req.device()));
         Gpt2Model model = new Gpt2Model(in.weights(), manager)) {
@@ -138,6 +146,7 @@ public final class Generation {
             && Objects.equals(in.saeBId(), first.saeB()) && Objects.equals(in.datasetId(), first.dataset()),
         byIndex[0] + ": the model, SAE or dataset files changed since the shards were generated");
     BatchPlan plan = new BatchPlan(in.dataset().nSeq(), req.batchSize());
+    Correlations.plan(in.dSae(), in.dIn(), in.dSaeB(), correlationBudget); // refuses a too-small budget first
     ActivationPass.State state = null;
     List<Path> caches = new ArrayList<>();
     for (Path dir : byIndex) {
@@ -154,7 +163,7 @@ public final class Generation {
 
   private ActivationPass.State passA(AtlasInputs in, Gpt2Model model, NDManager manager, BatchPlan plan,
       int from, int to, Path cacheFile, int topK) {
-    ActivationPass.State state = new ActivationPass.State(in.dSae(), in.dIn(), in.dSaeB(), topK);
+    ActivationPass.State state = new ActivationPass.State(in.dSae(), topK);
     long tokens = 0;
     for (int b = from; b < to; b++) tokens += (long) plan.sequences(b) * in.dataset().seqLen();
     long t0 = System.nanoTime();
@@ -183,6 +192,12 @@ public final class Generation {
       effects = LogitEffects.compute(model, in.sae().wDec(), in.hook(), set.nLogits(), set.nBins(), manager, bar::step);
     }
     stages.add("logit effects", System.nanoTime() - t0);
+    Correlations.Plan corr = Correlations.plan(dSae, in.dIn(), in.dSaeB(), correlationBudget);
+    stages.run("correlations", () -> {
+      try (ProgressBar bar = Progress.bar("correlations", (long) corr.sweeps() * plan.batches(), "batch")) {
+        state.correlations = Correlations.compute(caches, corr, state.moments, set.nUnits(), bar::step);
+      }
+    });
     IntervalStats stats = new IntervalStats(state.moments, set.nBins(), set.nIntervals(), set.perInterval(), req.seed());
     stages.run("pass B: histograms + intervals", () -> {
       try (ActivationCache.Reader reader = new ActivationCache.Reader(caches, dSae);
@@ -259,12 +274,10 @@ public final class Generation {
             (double) stats.intervalCount[i * set.nIntervals() + j] / m.positions, ex));
       }
     }
-    double fSum = m.sum[i];
-    double fSumSq = m.sumSq[i];
     return new FeatureRecord(i, m.density(i), m.max[i], m.meanActive(i), hist, effects.logits.get(i),
         LogitEffects.alignment(in.sae().wDec(), i, set.nUnits()),
-        state.neurons.top(i, fSum, fSumSq, set.nUnits()),
-        state.featuresB == null ? null : state.featuresB.top(i, fSum, fSumSq, set.nUnits()),
+        state.correlations.neurons().get(i),
+        state.correlations.featuresB() == null ? null : state.correlations.featuresB().get(i),
         top, intervals);
   }
 

@@ -50,8 +50,9 @@ class GenerateFullDiskTest {
 
   @Test
   void fullWhileTheDataDirectoryIsWritten() throws Exception {
-    // Six pages: the cache (about 3) fits with the manifest and vocab, the 20 KB feature file does not.
-    FullDisk.Outcome o = generateOn("24k");
+    // 14 pages: the cache (about 11: non-zeros, 4 x (d_in 128 + d_model 32) bytes per token) fits with the
+    // manifest and vocab, the 20 KB feature file does not.
+    FullDisk.Outcome o = generateOn("56k");
     assertFullDiskError(o, dir.resolve("disk").resolve("data") + ": ");
   }
 }
