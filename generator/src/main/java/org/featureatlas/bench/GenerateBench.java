@@ -258,7 +258,10 @@ public final class GenerateBench implements Callable<Integer> {
     SaeWeights w = SaeWeights.random(saeCfg, seed, hookStd);
     if (sae == Case.L0) {
       w = SparseSae.calibrate(w, sample, sample.length / dModel, l0, seed + 100);
-      System.out.printf(Locale.ROOT, "calibrated %d JumpReLU thresholds for L0 %s on %d held-out positions%n", features, fmtShort(l0), calibrationTokens);
+      int n = sample.length / dModel;
+      double onSample = Arrays.stream(SparseSae.targetRates(features, l0, seed + 100)).map(rate -> SparseSae.rank(rate, n)).sum() / n;
+      System.out.printf(Locale.ROOT, "calibrated %d JumpReLU thresholds for L0 %s on %d held-out positions: L0 %.2f on that sample%n",
+          features, fmtShort(l0), n, onSample);
     }
     Path tmp = fresh(dir);
     w.save(tmp);
