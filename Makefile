@@ -2,7 +2,7 @@
 MVN ?= mvn -B
 ATLAS = ./atlas
 
-.PHONY: build test unit site preview bench bench-render clean
+.PHONY: build test unit site preview bench bench-generate bench-scale bench-render clean
 
 build:
 	$(MVN) -q package -DskipTests
@@ -23,13 +23,54 @@ preview:
 	@test -f site-out/index.html || $(MAKE) site
 	$(ATLAS) preview --site site-out --data $(SITE_DATA)
 
-# Benchmarks print figures; they are never run as tests. See docs/benchmarks.md.
-# Generation at 65,536 and 262,144 tokens, each with its bare forward + encode and their ratio; the
-# two runs' peak memory shows how memory grows with tokens. About 30 minutes on 2 cores.
-bench: build
-	ATLAS_MAIN=org.featureatlas.bench.GenerateBench $(ATLAS) --tokens 65536
-	ATLAS_MAIN=org.featureatlas.bench.GenerateBench $(ATLAS) --tokens 262144
+# ---- Benchmarks: they print figures and are never run as tests. See docs/benchmarks.md. ----
+# Each case builds its inputs (random weights, a synthetic SAE, random tokens; kept under target/ for the
+# next run), then runs `atlas generate` in a JVM of its own, so that each case's peak resident memory
+# (VmHWM) is its own. BENCH_JAVA_OPTS is that JVM's options: a 6 GiB heap leaves about 2 GiB under the
+# 8 GiB target for libtorch (model weights, one batch's activations and logits) and the JVM itself.
+# BENCH_GENERATE_ARGS goes to `atlas generate` as it is (e.g. "--memory 5g" once generate has that
+# option: keep the budget below the heap). BENCH_ARGS / BENCH_SCALE_ARGS go to GenerateBench and
+# override its options (`ATLAS_MAIN=org.featureatlas.bench.GenerateBench ./atlas --help`).
+BENCH_JAVA_OPTS ?= -Xmx6g
+BENCH_GENERATE_ARGS ?=
+BENCH_ARGS ?=
+GENERATE_BENCH = ATLAS_MAIN=org.featureatlas.bench.GenerateBench $(ATLAS) --java-opts="$(BENCH_JAVA_OPTS)" \
+	--generate-args="$(BENCH_GENERATE_ARGS)"
+
+bench: bench-generate
 	$(MAKE) bench-render
+
+# GPT-2-small sizes (12 layers, d_model 768, vocab 50,257), 24,576 features, 65,536 tokens: the
+# few-percent SAE of earlier benchmarks, then a JumpReLU SAE calibrated to L0 60 (0.1-0.5% of
+# positions per feature, as published SAEs). Each: whole generation, bare forward (logits) + encode,
+# the FLOP floor at the measured matmul rate, ratios, peak memory. About 10 minutes a case on 2 cores.
+bench-generate: build
+	$(GENERATE_BENCH) --case few-percent --tokens 65536 $(BENCH_ARGS)
+	$(GENERATE_BENCH) --case l0 --l0 60 --tokens 65536 $(BENCH_ARGS)
+
+# Scale: d_model 768, vocab 50,257, 12 layers, 8,192 tokens, JumpReLU SAEs at L0 60: a 24,576 + 24,576
+# pair (--sae-b), the feature sweep (its last point is the 131,072-feature case), one run at 4x the
+# tokens, then ScaleReport: the table, the growth, and an extrapolation to BENCH_SCALE_TARGET
+# (features tokens), labelled as such. A failed case is reported and the others still run.
+# Smoke run at toy sizes: make bench-scale BENCH_SCALE_PAIR=256 BENCH_SCALE_FEATURES="256 512 1024" \
+#   BENCH_SCALE_TOKENS=512 BENCH_SCALE_ARGS="--layers 1 --d-model 64 --vocab 512 --l0 8 --calibration-tokens 1024"
+BENCH_SCALE_DIR ?= target/bench-scale
+BENCH_SCALE_PAIR ?= 24576
+BENCH_SCALE_FEATURES ?= 32768 65536 131072
+BENCH_SCALE_TOKENS ?= 8192
+BENCH_SCALE_TARGET ?= 1048576 10000000
+BENCH_SCALE_ARGS ?=
+SCALE_BENCH = $(GENERATE_BENCH) --case l0 --l0 60 --work $(BENCH_SCALE_DIR) --results $(BENCH_SCALE_DIR)/results
+
+bench-scale: build
+	rm -rf $(BENCH_SCALE_DIR)/results
+	-$(SCALE_BENCH) --label pair-$(BENCH_SCALE_PAIR) --features $(BENCH_SCALE_PAIR) --sae-b \
+	  --tokens $(BENCH_SCALE_TOKENS) $(BENCH_SCALE_ARGS)
+	-for f in $(BENCH_SCALE_FEATURES); do \
+	  $(SCALE_BENCH) --label sweep-$$f --features $$f --tokens $(BENCH_SCALE_TOKENS) $(BENCH_SCALE_ARGS); done
+	-$(SCALE_BENCH) --label tokens-x4-$(firstword $(BENCH_SCALE_FEATURES)) --features $(firstword $(BENCH_SCALE_FEATURES)) \
+	  --tokens $$((4 * $(BENCH_SCALE_TOKENS))) --skip-bare --skip-floor $(BENCH_SCALE_ARGS)
+	ATLAS_MAIN=org.featureatlas.bench.ScaleReport $(ATLAS) $(BENCH_SCALE_DIR)/results $(BENCH_SCALE_TARGET)
 
 clean:
 	rm -rf target site-out/*

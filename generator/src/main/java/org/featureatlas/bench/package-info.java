@@ -1,2 +1,7 @@
-/** Benchmarks run by {@code make bench}: each prints its figures against the stated targets. */
+/**
+ * Benchmarks run by {@code make bench} and {@code make bench-scale}: each prints its figures against the
+ * stated targets (docs/benchmarks.md). {@code GenerateBench} runs {@code atlas generate} in a JVM of its
+ * own ({@code GenerateChild}) so each case's peak memory is its own; {@code SparseSae} builds JumpReLU
+ * SAEs of a chosen L0; {@code ScaleReport} and {@code ScaleFit} summarise and extrapolate the scale runs.
+ */
 package org.featureatlas.bench;
