@@ -16,9 +16,9 @@ import org.featureatlas.model.Gpt2Config;
  * <p>A run holds a <em>fixed</em> part for its whole length (weights, per-feature statistics, the
  * direct-path directions), the correlation tables from pass A to the end, and one stage's working set at
  * a time. {@link #plan} estimates each from the sizes of the run; docs/generation.md gives the formulas.
- * What is left after the fixed part is shared half and half: the first half bounds the correlation
- * tables, the second the working sets of pass A (one batch) and pass C (one logits batch, the shown
- * examples and one {@code ~v} block).
+ * The correlation tables may take up to half of what the fixed part leaves; the rest is the working room
+ * of pass A (one batch) and pass C (one logits batch, the shown examples and one {@code ~v} block, which
+ * takes all that is left).
  */
 public final class MemoryBudget {
   /** Share of the JVM's maximum heap that the default budget takes. */
@@ -89,6 +89,15 @@ public final class MemoryBudget {
       u++;
     }
     return u == 0 ? bytes + " B" : String.format(Locale.ROOT, v < 10 ? "%.1f %s" : "%.0f %s", v, units[u]);
+  }
+
+  /** {@code bytes} rounded up to a {@code --memory} value that covers it: whole MiB below 10 GiB, else tenths of a GiB. */
+  static String asOption(long bytes) {
+    long mib = 1L << 20;
+    if (bytes < 10240 * mib) return ((bytes + mib - 1) / mib) + "m";
+    long gib = 1L << 30;
+    long tenths = bytes / gib * 10 + ((bytes % gib) * 10 + gib - 1) / gib;
+    return String.format(Locale.ROOT, "%d.%dg", tenths / 10, tenths % 10);
   }
 
   public long bytes() {
@@ -169,11 +178,12 @@ public final class MemoryBudget {
     }
 
     /**
-     * The budget for the correlation tables (neurons, and encoder B's features): half of what the fixed
-     * part leaves. The blocked correlation tables size their blocks from this.
+     * The budget for the correlation tables (neurons, and encoder B's features): what the whole dense
+     * tables take, but at most half of what the fixed part leaves. Blocked correlation tables size their
+     * blocks from this; the rest of the budget is pass A's and pass C's working room.
      */
     public long correlationBytes() {
-      return Math.max(0, bytes - fixedBytes()) / 2;
+      return Math.min(correlationTablesBytes(), Math.max(0, bytes - fixedBytes()) / 2);
     }
 
     /**
@@ -197,7 +207,7 @@ public final class MemoryBudget {
       return perRow * s.batchRows();
     }
 
-    /** The working room of pass A and pass C: what the fixed part and the correlation share leave. */
+    /** The working room of pass A and pass C: what the fixed part and the correlation tables leave. */
     long workingBytes() {
       return bytes - fixedBytes() - Math.max(correlationBytes(), correlationTablesBytes());
     }
@@ -243,11 +253,7 @@ public final class MemoryBudget {
     /** The least budget that runs: the fixed part, the tables, and the larger of pass A's batch and pass C's minimum. */
     long minimumBytes() {
       long passC = logitsBatchBytes() + examplesBytes() + chunkBytes() + (long) featureChunk * vRowBytes();
-      long working = Math.max(passABytes(), passC);
-      // The working room is (budget - fixed) minus the larger of its half and the tables: half of it when
-      // the tables fit in the correlation share, else what the tables leave.
-      long tables = correlationTablesBytes();
-      return fixedBytes() + (working < tables ? tables + working : 2 * working);
+      return fixedBytes() + correlationTablesBytes() + Math.max(passABytes(), passC);
     }
 
     /** Refuses, in one line naming --memory, a budget below {@link #minimumBytes()}. */
@@ -258,10 +264,11 @@ public final class MemoryBudget {
         parts.add("weights and per-feature statistics " + format(fixedBytes()));
         parts.add("correlation tables " + format(correlationTablesBytes()));
         parts.add("one batch of pass A " + format(passABytes()));
-        parts.add("pass C with one ~v block of " + featureChunk + " features "
-            + format(logitsBatchBytes() + examplesBytes() + chunkBytes() + (long) featureChunk * vRowBytes()));
-        throw new AtlasException("--memory " + format(bytes) + " is too small for this run: it needs at least "
-            + format(need) + " (" + String.join(", ", parts) + "); raise --memory (and the JVM's -Xmx) or lower --batch-size");
+        parts.add("shown examples " + format(examplesBytes()));
+        parts.add("one batch of logits " + format(logitsBatchBytes()));
+        parts.add("one ~v block of " + featureChunk + " features " + format(chunkBytes() + (long) featureChunk * vRowBytes()));
+        throw new AtlasException("--memory " + format(bytes) + " is too small for this run: it needs at least --memory "
+            + asOption(need) + " (" + String.join(", ", parts) + "); raise --memory (and the JVM's -Xmx) or lower --batch-size");
       }
     }
   }
