@@ -176,28 +176,33 @@ public final class Generation {
    * Runs one stage, timed; memory running out anyway (the estimates are estimates, the JVM's heap may be
    * smaller than --memory) stops it with one line naming the stage and the budget.
    */
-  private <T> T stage(String name, java.util.function.Supplier<T> body) {
+  <T> T stage(String name, java.util.function.Supplier<T> body) {
     try {
       return stages.time(name, body);
     } catch (OutOfMemoryError e) {
-      throw outOfMemory(name);
-    } catch (ai.djl.engine.EngineException e) {
-      if (!nativeOutOfMemory(e)) throw e;
-      throw outOfMemory(name);
+      throw outOfMemory(name, e);
+    } catch (RuntimeException e) {
+      if (e instanceof AtlasException) throw e;
+      for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+        if (c instanceof OutOfMemoryError || (c instanceof ai.djl.engine.EngineException && nativeOutOfMemory(c))) {
+          throw outOfMemory(name, e);
+        }
+      }
+      throw e;
     }
   }
 
-  private void stage(String name, Runnable body) {
+  void stage(String name, Runnable body) {
     stage(name, () -> {
       body.run();
       return null;
     });
   }
 
-  private AtlasException outOfMemory(String name) {
+  private AtlasException outOfMemory(String name, Throwable cause) {
     return new AtlasException(name + ": out of memory with --memory " + budget + " (the JVM may use "
         + MemoryBudget.format(Runtime.getRuntime().maxMemory()) + " of heap); give a smaller --memory or --batch-size, "
-        + "or more memory (-Xmx, ATLAS_JAVA_OPTS)");
+        + "or more memory (-Xmx, ATLAS_JAVA_OPTS)", cause);
   }
 
   /** PyTorch's allocation failures, which reach Java as engine errors rather than OutOfMemoryError. */
@@ -286,9 +291,9 @@ public final class Generation {
     List<Selection.Ref> refs = selection.distinct();
     Map<Integer, List<Selection.Ref>> byBatch = WindowPass.byBatch(refs, seqLen, plan.batchSize());
     if (byBatch.isEmpty()) return;
-    List<int[]> blocks = vBlocks(refs, effects.chunk, memory.vBlockFeatures() / effects.chunk);
-    log.printf("pass C: ~v in %d block(s) of up to %d features (--memory %s)%n", blocks.size(),
-        memory.vBlockFeatures(), budget);
+    int blockFeatures = memory.vBlockFeatures(refs.size());
+    List<int[]> blocks = vBlocks(refs, effects.chunk, blockFeatures / effects.chunk);
+    log.printf("pass C: ~v in %d block(s) of up to %d features (--memory %s)%n", blocks.size(), blockFeatures, budget);
     WindowPass windows = new WindowPass(model, effects, in.dataset(), set.windowLeft(), set.windowRight(), set.hoverK());
     Map<Integer, WindowPass.BatchPairs> pending = new HashMap<>();
     try (ProgressBar bar = Progress.bar("pass C: windows", (long) blocks.size() * byBatch.size(), "batch")) {

@@ -218,10 +218,17 @@ public final class MemoryBudget {
       return 8L * s.batchRows() * (c.vocabSize() + 2L * c.dModel());
     }
 
-    /** The shown examples, held until written: windows of tokens and activations, the hover lists of active positions. */
-    long examplesBytes() {
-      long perExample = 96 + 40L * s.window() + 2L * (48 + 40L * s.hoverK());
-      return perExample * s.shownPerFeature() * s.dSae();
+    /**
+     * {@code shown} examples, held until written: windows of tokens and activations, the hover lists of
+     * active positions (counted for the example's own position).
+     */
+    long examplesBytes(long shown) {
+      return shown * (96 + 40L * s.window() + 2L * (48 + 40L * s.hoverK()));
+    }
+
+    /** The most examples a run can show: every feature alive with all its top and interval examples. */
+    long mostShown() {
+      return (long) s.shownPerFeature() * s.dSae();
     }
 
     /** Forming one chunk of {@code ~v}: the product on the device and its Java copy. */
@@ -234,26 +241,31 @@ public final class MemoryBudget {
       return 4L * s.model().vocabSize();
     }
 
-    /** Room for {@code ~v} rows in pass C. */
-    private long vRoom() {
-      return workingBytes() - logitsBatchBytes() - examplesBytes() - chunkBytes();
-    }
-
     /**
-     * Features per {@code ~v} block: a multiple of the feature chunk, at least one chunk, at most the whole
-     * SAE (rounded up to a chunk).
+     * Features per {@code ~v} block when pass C shows {@code shown} examples (known once pass B has
+     * sampled the intervals): all the room the logits batch, the examples and the chunk being formed
+     * leave, in whole chunks, at least one chunk and at most the whole SAE (rounded up to a chunk).
      */
-    int vBlockFeatures() {
-      long rows = Math.max(0, vRoom()) / vRowBytes();
+    int vBlockFeatures(long shown) {
+      long room = workingBytes() - logitsBatchBytes() - examplesBytes(shown) - chunkBytes();
+      long rows = Math.max(0, room) / vRowBytes();
       long chunks = Math.max(1, rows / featureChunk);
       long all = ((long) s.dSae() + featureChunk - 1) / featureChunk;
       return (int) (Math.min(chunks, all) * featureChunk);
     }
 
-    /** The least budget that runs: the fixed part, the tables, and the larger of pass A's batch and pass C's minimum. */
+    /** Pass C's least working set before its examples: one logits batch and one {@code ~v} block of one chunk. */
+    long passCBytes() {
+      return logitsBatchBytes() + chunkBytes() + (long) featureChunk * vRowBytes();
+    }
+
+    /**
+     * The least budget that runs: the fixed part, the tables, and the larger of pass A's batch and pass C's
+     * least working set. The shown examples are not known before pass A and are not counted here (they
+     * shrink the ~v blocks, down to one chunk).
+     */
     long minimumBytes() {
-      long passC = logitsBatchBytes() + examplesBytes() + chunkBytes() + (long) featureChunk * vRowBytes();
-      return fixedBytes() + correlationTablesBytes() + Math.max(passABytes(), passC);
+      return fixedBytes() + correlationTablesBytes() + Math.max(passABytes(), passCBytes());
     }
 
     /** Refuses, in one line naming --memory, a budget below {@link #minimumBytes()}. */
@@ -264,9 +276,7 @@ public final class MemoryBudget {
         parts.add("weights and per-feature statistics " + format(fixedBytes()));
         parts.add("correlation tables " + format(correlationTablesBytes()));
         parts.add("one batch of pass A " + format(passABytes()));
-        parts.add("shown examples " + format(examplesBytes()));
-        parts.add("one batch of logits " + format(logitsBatchBytes()));
-        parts.add("one ~v block of " + featureChunk + " features " + format(chunkBytes() + (long) featureChunk * vRowBytes()));
+        parts.add("pass C with one batch of logits and one ~v block of " + featureChunk + " features " + format(passCBytes()));
         throw new AtlasException("--memory " + format(bytes) + " is too small for this run: it needs at least --memory "
             + asOption(need) + " (" + String.join(", ", parts) + "); raise --memory (and the JVM's -Xmx) or lower --batch-size");
       }

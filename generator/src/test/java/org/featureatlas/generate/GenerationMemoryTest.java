@@ -116,7 +116,7 @@ class GenerationMemoryTest {
     for (String cmd : List.of("generate", "shard", "build")) {
       StringWriter err = new StringWriter();
       List<String> args = new java.util.ArrayList<>(List.of("--model", in.model.toString(), "--sae", in.sae.toString(),
-          "--tokens", in.tokens.toString(), "--memory", "1m"));
+          "--tokens", in.tokens.toString(), "--memory", "64k"));
       switch (cmd) {
         case "generate" -> args.addAll(0, List.of("generate", "--out", dir.resolve("out").toString()));
         case "shard" -> args.addAll(0, List.of("generate", "--shard", "0/2", "--out", dir.resolve("shard").toString()));
@@ -126,7 +126,7 @@ class GenerationMemoryTest {
       assertEquals(2, rc, cmd + ": " + err);
       String msg = err.toString().strip();
       assertEquals(1, msg.lines().count(), msg);
-      assertTrue(msg.contains("--memory 1.0 MiB is too small for this run: it needs at least --memory "), msg);
+      assertTrue(msg.contains("--memory 64 KiB is too small for this run: it needs at least --memory "), msg);
       assertEquals(before, list(dir), cmd + " wrote something");
     }
   }
@@ -145,6 +145,28 @@ class GenerationMemoryTest {
     assertEquals(2, rc);
     assertTrue(err.toString().contains("--memory must be a size such as 6g"), err.toString());
     assertFalse(Files.exists(dir.resolve("m")));
+  }
+
+  @Test
+  void runningOutOfMemoryAnywayNamesTheStageAndTheBudgetInOneLine() {
+    Generation g = new Generation(new Stages(), new PrintStream(new ByteArrayOutputStream()), MemoryBudget.parse("3g"));
+    for (RuntimeException wrapped : List.<RuntimeException>of(new IllegalStateException("worker", new OutOfMemoryError("Java heap space")),
+        new ai.djl.engine.EngineException("[enforce fail at alloc_cpu.cpp:83] DefaultCPUAllocator: can't allocate memory: you tried to allocate 1 bytes"))) {
+      AtlasException e = assertThrows(AtlasException.class, () -> g.stage("pass C: example windows", () -> {
+        throw wrapped;
+      }));
+      assertTrue(e.getMessage().startsWith("pass C: example windows: out of memory with --memory 3.0 GiB"), e.getMessage());
+      assertEquals(1, e.getMessage().lines().count(), e.getMessage());
+    }
+    AtlasException e = assertThrows(AtlasException.class, () -> g.stage("pass A: model + SAE + statistics", () -> {
+      throw new OutOfMemoryError("Java heap space");
+    }));
+    assertTrue(e.getMessage().startsWith("pass A: model + SAE + statistics: out of memory with --memory 3.0 GiB"), e.getMessage());
+    // Other failures pass through unchanged.
+    IllegalStateException other = new IllegalStateException("bug");
+    assertEquals(other, assertThrows(IllegalStateException.class, () -> g.stage("write data", () -> {
+      throw other;
+    })));
   }
 
   /** Runs generation with {@code budget}; returns its log. */

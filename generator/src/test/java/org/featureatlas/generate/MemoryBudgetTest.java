@@ -74,21 +74,26 @@ class MemoryBudgetTest {
   void blocksAreWholeChunksThatGrowWithTheBudgetUpToTheWholeSae() {
     MemoryBudget.Sizes s = gpt2(24576);
     long least = MemoryBudget.of(1).plan(s).minimumBytes();
-    assertEquals(MemoryBudget.FEATURE_CHUNK, MemoryBudget.of(least).plan(s).vBlockFeatures());
+    assertEquals(MemoryBudget.FEATURE_CHUNK, MemoryBudget.of(least).plan(s).vBlockFeatures(0));
     MemoryBudget.Plan below = MemoryBudget.of(least - 1).plan(s);
     AtlasException e = assertThrows(AtlasException.class, below::check);
     assertTrue(e.getMessage().contains("needs at least --memory " + MemoryBudget.asOption(least)), e.getMessage());
     MemoryBudget.of(least).plan(s).check();
+    // Examples that leave no room still get one chunk.
+    assertEquals(MemoryBudget.FEATURE_CHUNK, MemoryBudget.of(least).plan(s).vBlockFeatures(1L << 40));
+    long all = MemoryBudget.of(1).plan(s).mostShown();
     int previous = 0;
     for (long bytes = least; bytes < 64 * G; bytes += G / 2) {
-      int block = MemoryBudget.of(bytes).plan(s).vBlockFeatures();
+      MemoryBudget.Plan p = MemoryBudget.of(bytes).plan(s);
+      int block = p.vBlockFeatures(all);
       assertEquals(0, block % MemoryBudget.FEATURE_CHUNK, bytes + " bytes");
       assertTrue(block >= previous && block <= 24576, bytes + " bytes: " + block);
+      assertTrue(p.vBlockFeatures(all / 10) >= block, bytes + " bytes");
       previous = block;
     }
     assertEquals(24576, previous);
-    // 8 GiB holds a good share of the ~v of 24,576 features (4.9 GB whole).
-    assertTrue(MemoryBudget.of(8 * G).plan(s).vBlockFeatures() >= 8192);
+    // 8 GiB holds a good share of the ~v of 24,576 features (4.6 GiB whole), even showing every example.
+    assertTrue(MemoryBudget.of(8 * G).plan(s).vBlockFeatures(all) >= 8192);
   }
 
   @Test
