@@ -51,10 +51,10 @@ final class GenerateOptions {
       description = "Override the TransformerLens centring rule the SAE config implies.")
   Boolean centre;
 
-  @Option(names = "--memory", paramLabel = "SIZE", description = {"Memory the run may use, heap and native together, e.g. 6g or 512m (default: "
-      + MemoryBudget.DEFAULT_PERCENT + "% of the JVM's",
-      "maximum heap). Sets how many features pass C handles at a time, never the numbers; a budget too small for",
-      "one batch stops the run before it starts. See docs/generation.md, Memory."})
+  @Option(names = "--memory", paramLabel = "SIZE", description = "Memory the run may use, heap and native together, e.g. 6g or 512m"
+      + " (default: " + MemoryBudget.DEFAULT_PERCENT + "% of the JVM's maximum heap). It sets how many features pass C handles at"
+      + " a time, never the numbers; a budget too small for one batch stops the run before it starts"
+      + " (docs/generation.md, Memory).")
   String memory;
 
   MemoryBudget budget() {
