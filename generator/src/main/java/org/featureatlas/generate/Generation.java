@@ -93,7 +93,7 @@ public final class Generation {
     Check.that(shards > 0 && shard >= 0 && shard < shards, "--shard must be i/n with 0 <= i < n, got " + shard + "/" + shards);
     OutputGuard.check(out, SHARD_DIR, inputs(req));
     AtlasInputs in = stage("load inputs", () -> AtlasInputs.load(req));
-    memoryPlan(in, req);
+    budget.plan(MemoryBudget.sizes(in, req.settings(), req.batchSize())).check(false); // pass A only
     BatchPlan plan = new BatchPlan(in.dataset().nSeq(), req.batchSize());
     int from = plan.shardStart(shard, shards);
     int to = plan.shardStart(shard + 1, shards);

@@ -265,18 +265,30 @@ public final class MemoryBudget {
      * shrink the ~v blocks, down to one chunk).
      */
     long minimumBytes() {
-      return fixedBytes() + correlationTablesBytes() + Math.max(passABytes(), passCBytes());
+      return minimumBytes(true);
+    }
+
+    /** {@link #minimumBytes()}, or without pass C for a shard run (pass A only). */
+    long minimumBytes(boolean passC) {
+      return fixedBytes() + correlationTablesBytes() + Math.max(passABytes(), passC ? passCBytes() : 0);
     }
 
     /** Refuses, in one line naming --memory, a budget below {@link #minimumBytes()}. */
     void check() {
-      long need = minimumBytes();
+      check(true);
+    }
+
+    /** Refuses a budget below {@link #minimumBytes(boolean)}. */
+    void check(boolean passC) {
+      long need = minimumBytes(passC);
       if (bytes < need) {
         List<String> parts = new ArrayList<>();
         parts.add("weights and per-feature statistics " + format(fixedBytes()));
         parts.add("correlation tables " + format(correlationTablesBytes()));
         parts.add("one batch of pass A " + format(passABytes()));
-        parts.add("pass C with one batch of logits and one ~v block of " + featureChunk + " features " + format(passCBytes()));
+        if (passC) {
+          parts.add("pass C with one batch of logits and one ~v block of " + featureChunk + " features " + format(passCBytes()));
+        }
         throw new AtlasException("--memory " + format(bytes) + " is too small for this run: it needs at least --memory "
             + asOption(need) + " (" + String.join(", ", parts) + "); raise --memory (and the JVM's -Xmx) or lower --batch-size");
       }

@@ -79,6 +79,13 @@ class MemoryBudgetTest {
     AtlasException e = assertThrows(AtlasException.class, below::check);
     assertTrue(e.getMessage().contains("needs at least --memory " + MemoryBudget.asOption(least)), e.getMessage());
     MemoryBudget.of(least).plan(s).check();
+    // A shard runs pass A only: it needs less, and says so without pass C's part.
+    long shard = MemoryBudget.of(1).plan(s).minimumBytes(false);
+    assertTrue(shard < least);
+    MemoryBudget.of(shard).plan(s).check(false);
+    AtlasException e2 = assertThrows(AtlasException.class, () -> MemoryBudget.of(shard - 1).plan(s).check(false));
+    assertTrue(e2.getMessage().contains("needs at least --memory " + MemoryBudget.asOption(shard)) && !e2.getMessage().contains("pass C"),
+        e2.getMessage());
     // Examples that leave no room still get one chunk.
     assertEquals(MemoryBudget.FEATURE_CHUNK, MemoryBudget.of(least).plan(s).vBlockFeatures(1L << 40));
     long all = MemoryBudget.of(1).plan(s).mostShown();
