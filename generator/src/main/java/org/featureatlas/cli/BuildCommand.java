@@ -45,7 +45,7 @@ public final class BuildCommand implements Callable<Integer> {
     Check.that(!site.toAbsolutePath().normalize().startsWith(data.toAbsolutePath().normalize()),
         "--site " + site + " is inside --data " + data + ", which generation replaces; choose another site directory");
     Stages stages = new Stages();
-    new Generation(stages, System.out).run(inputs.request(), data);
+    new Generation(stages, System.out, inputs.budget()).run(inputs.request(), data);
     System.out.println("site written to " + SiteOutput.write(opts, site, Runtime.getRuntime().availableProcessors(), stages));
     stages.print(System.out);
     return 0;

@@ -30,7 +30,7 @@ public final class GenerateCommand implements Callable<Integer> {
   public Integer call() {
     GenerateRequest req = inputs.request();
     Stages stages = new Stages();
-    Generation generation = new Generation(stages, System.out);
+    Generation generation = new Generation(stages, System.out, inputs.budget());
     if (shard == null) {
       generation.run(req, out);
     } else {

@@ -3,6 +3,7 @@ package org.featureatlas.cli;
 import java.nio.file.Path;
 import org.featureatlas.generate.GenerateRequest;
 import org.featureatlas.generate.GenerateSettings;
+import org.featureatlas.generate.MemoryBudget;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Option;
 
@@ -49,6 +50,21 @@ final class GenerateOptions {
   @Option(names = "--center-writing-weights", paramLabel = "true|false", arity = "1",
       description = "Override the TransformerLens centring rule the SAE config implies.")
   Boolean centre;
+
+  @Option(names = "--memory", paramLabel = "SIZE", description = "Memory the run may use, heap and native together, e.g. 6g or 512m"
+      + " (default: " + MemoryBudget.DEFAULT_PERCENT + "% of the JVM's maximum heap). It sets how many features pass C handles at"
+      + " a time, never the numbers; a budget too small for one batch stops the run before it starts"
+      + " (docs/generation.md, Memory).")
+  String memory;
+
+  MemoryBudget budget() {
+    return memory(memory);
+  }
+
+  /** The budget {@code --memory SIZE} gives, or the default one without it. */
+  static MemoryBudget memory(String size) {
+    return size == null ? MemoryBudget.defaults() : MemoryBudget.parse(size);
+  }
 
   GenerateRequest request() {
     GenerateSettings d = GenerateSettings.defaults();

@@ -18,13 +18,18 @@ public final class MergeCommand implements Callable<Integer> {
       "a previous data directory, and hold no input (shard, model, SAE, tokens)."})
   Path out;
 
+  @Option(names = "--memory", paramLabel = "SIZE", description = "Memory the merge may use, heap and native together, e.g. 6g or"
+      + " 512m (default: " + org.featureatlas.generate.MemoryBudget.DEFAULT_PERCENT + "% of the JVM's maximum heap). It need not"
+      + " match the shards' runs: it never changes the numbers.")
+  String memory;
+
   @Parameters(arity = "1..*", paramLabel = "SHARD_DIR", description = "Shard directories, in any order.")
   List<Path> shards;
 
   @Override
   public Integer call() {
     Stages stages = new Stages();
-    new Generation(stages, System.out).merge(shards, out);
+    new Generation(stages, System.out, GenerateOptions.memory(memory)).merge(shards, out);
     stages.print(System.out);
     return 0;
   }

@@ -52,6 +52,13 @@ final class FeatureMoments {
     return positions == 0 ? 0.0 : (double) active[i] / positions;
   }
 
+  /** The mean number of active features per position (the L0 seen so far); 0 before any position. */
+  double meanActivePerPosition() {
+    long sum = 0;
+    for (long a : active) sum += a;
+    return positions == 0 ? 0.0 : (double) sum / positions;
+  }
+
   double meanActive(int i) {
     return active[i] == 0 ? 0.0 : sum[i] / active[i];
   }

@@ -58,31 +58,42 @@ public final class Generation {
 
   private final Stages stages;
   private final PrintStream log;
-  private final long correlationBudget;
+  private final MemoryBudget budget;
+  private final long correlationCap;
 
+  /** Generation with the default memory budget ({@link MemoryBudget#defaults()}). */
   public Generation(Stages stages, PrintStream log) {
-    this(stages, log, Correlations.DEFAULT_BUDGET_BYTES);
+    this(stages, log, MemoryBudget.defaults());
   }
 
-  /** {@code correlationBudget}: bytes of correlation sums held at once (see {@link Correlations#plan}). */
-  Generation(Stages stages, PrintStream log, long correlationBudget) {
+  public Generation(Stages stages, PrintStream log, MemoryBudget budget) {
+    this(stages, log, budget, Long.MAX_VALUE);
+  }
+
+  /**
+   * {@code correlationCap}: at most this many bytes of correlation sums at once, below the budget's own
+   * share (tests force many correlation blocks with it).
+   */
+  Generation(Stages stages, PrintStream log, MemoryBudget budget, long correlationCap) {
     this.stages = stages;
     this.log = log;
-    this.correlationBudget = correlationBudget;
+    this.budget = Objects.requireNonNull(budget, "budget");
+    this.correlationCap = correlationCap;
   }
 
   /** Generates the data directory {@code out} in one run. */
   public void run(GenerateRequest req, Path out) {
     OutputGuard.check(out, DATA_DIR, inputs(req));
-    AtlasInputs in = stages.time("load inputs", () -> AtlasInputs.load(req));
+    AtlasInputs in = stage("load inputs", () -> AtlasInputs.load(req));
+    MemoryBudget.Plan memory = memoryPlan(in, req);
     BatchPlan plan = new BatchPlan(in.dataset().nSeq(), req.batchSize());
-    Correlations.plan(in.dSae(), in.dIn(), in.dSaeB(), correlationBudget); // refuses a too-small budget before pass A
+    correlationPlan(in, memory, 0); // refuses a budget too small for one feature's correlation sums before pass A
     Path work = TempDirs.create(out, "work");
     try (NDManager manager = NDManager.newBaseManager(device(req.device()));
         Gpt2Model model = new Gpt2Model(in.weights(), manager)) {
       Path cache = work.resolve(ShardInfo.CACHE);
       ActivationPass.State state = passA(in, model, manager, plan, 0, plan.batches(), cache, req.settings().topK());
-      finish(req, in, model, manager, plan, state, List.of(cache), out);
+      finish(req, in, model, manager, plan, state, List.of(cache), out, memory);
     } finally {
       TempDirs.delete(work);
     }
@@ -92,7 +103,8 @@ public final class Generation {
   public void runShard(GenerateRequest req, int shard, int shards, Path out) {
     Check.that(shards > 0 && shard >= 0 && shard < shards, "--shard must be i/n with 0 <= i < n, got " + shard + "/" + shards);
     OutputGuard.check(out, SHARD_DIR, inputs(req));
-    AtlasInputs in = stages.time("load inputs", () -> AtlasInputs.load(req));
+    AtlasInputs in = stage("load inputs", () -> AtlasInputs.load(req));
+    budget.plan(MemoryBudget.sizes(in, req.settings(), req.batchSize())).check(false); // pass A only
     BatchPlan plan = new BatchPlan(in.dataset().nSeq(), req.batchSize());
     int from = plan.shardStart(shard, shards);
     int to = plan.shardStart(shard + 1, shards);
@@ -100,7 +112,7 @@ public final class Generation {
         NDManager manager = NDManager.newBaseManager(device(req.device()));
         Gpt2Model model = new Gpt2Model(in.weights(), manager)) {
       ActivationPass.State state = passA(in, model, manager, plan, from, to, dir.path().resolve(ShardInfo.CACHE), req.settings().topK());
-      stages.run("write shard", () -> {
+      stage("write shard", () -> {
         writeState(dir.path().resolve(ShardInfo.STATE), state);
         ShardInfo info = new ShardInfo(ShardInfo.FORMAT_VERSION, req, shard, shards, from, to,
             in.modelId(), in.saeId(), in.saeBId(), in.datasetId());
@@ -141,65 +153,133 @@ public final class Generation {
     List<Path> inputs = new ArrayList<>(shardDirs);
     inputs.addAll(inputs(req));
     OutputGuard.check(out, DATA_DIR, inputs);
-    AtlasInputs in = stages.time("load inputs", () -> AtlasInputs.load(req));
+    AtlasInputs in = stage("load inputs", () -> AtlasInputs.load(req));
+    MemoryBudget.Plan memory = memoryPlan(in, req);
     Check.that(Objects.equals(in.modelId(), first.model()) && Objects.equals(in.saeId(), first.sae())
             && Objects.equals(in.saeBId(), first.saeB()) && Objects.equals(in.datasetId(), first.dataset()),
         byIndex[0] + ": the model, SAE or dataset files changed since the shards were generated");
     BatchPlan plan = new BatchPlan(in.dataset().nSeq(), req.batchSize());
-    Correlations.plan(in.dSae(), in.dIn(), in.dSaeB(), correlationBudget); // refuses a too-small budget first
+    correlationPlan(in, memory, 0); // refuses a budget too small for one feature's correlation sums first
     ActivationPass.State state = null;
     List<Path> caches = new ArrayList<>();
     for (Path dir : byIndex) {
-      ActivationPass.State s = readState(dir.resolve(ShardInfo.STATE));
+      ActivationPass.State s = stage("read shard states", () -> readState(dir.resolve(ShardInfo.STATE)));
       if (state == null) state = s;
       else state.merge(s);
       caches.add(Check.readableFile(dir.resolve(ShardInfo.CACHE)));
     }
     try (NDManager manager = NDManager.newBaseManager(device(req.device()));
         Gpt2Model model = new Gpt2Model(in.weights(), manager)) {
-      finish(req, in, model, manager, plan, state, caches, out);
+      finish(req, in, model, manager, plan, state, caches, out, memory);
     }
+  }
+
+  /**
+   * The memory plan of a run, checked before pass A (or the merge) starts and before anything is written:
+   * a budget too small for one batch or one ~v block stops here, in one line naming --memory.
+   */
+  private MemoryBudget.Plan memoryPlan(AtlasInputs in, GenerateRequest req) {
+    MemoryBudget.Plan memory = budget.plan(MemoryBudget.sizes(in, req.settings(), req.batchSize()));
+    memory.check();
+    return memory;
+  }
+
+  /**
+   * The correlation blocks: as many features per sweep of the cache as the budget's share holds, given
+   * {@code nnzPerPosition} (pass A's mean non-zeros per position; 0 before pass A, a lower bound).
+   */
+  private Correlations.Plan correlationPlan(AtlasInputs in, MemoryBudget.Plan memory, double nnzPerPosition) {
+    return Correlations.plan(in.dSae(), in.dIn(), in.dSaeB(), Math.min(correlationCap, memory.correlationBytes(nnzPerPosition)));
+  }
+
+  /**
+   * Runs one stage, timed; memory running out anyway (the estimates are estimates, the JVM's heap may be
+   * smaller than --memory) stops it with one line naming the stage and the budget.
+   */
+  <T> T stage(String name, java.util.function.Supplier<T> body) {
+    try {
+      return stages.time(name, body);
+    } catch (OutOfMemoryError e) {
+      throw outOfMemory(name, e);
+    } catch (RuntimeException e) {
+      if (e instanceof AtlasException) throw e;
+      for (Throwable c = e; c != null; c = c.getCause() == c ? null : c.getCause()) {
+        if (c instanceof OutOfMemoryError || (c instanceof ai.djl.engine.EngineException && nativeOutOfMemory(c))) {
+          throw outOfMemory(name, e);
+        }
+      }
+      throw e;
+    }
+  }
+
+  void stage(String name, Runnable body) {
+    stage(name, () -> {
+      body.run();
+      return null;
+    });
+  }
+
+  private AtlasException outOfMemory(String name, Throwable cause) {
+    return new AtlasException(name + ": out of memory with --memory " + budget + " (the JVM may use "
+        + MemoryBudget.format(Runtime.getRuntime().maxMemory()) + " of heap); give a smaller --memory or --batch-size, "
+        + "or more memory (-Xmx, ATLAS_JAVA_OPTS)", cause);
+  }
+
+  /** PyTorch's allocation failures, which reach Java as engine errors rather than OutOfMemoryError. */
+  private static boolean nativeOutOfMemory(Throwable e) {
+    String m = e.getMessage() == null ? "" : e.getMessage().toLowerCase(java.util.Locale.ROOT);
+    return m.contains("out of memory") || m.contains("can't allocate memory") || m.contains("failed to allocate");
   }
 
   private ActivationPass.State passA(AtlasInputs in, Gpt2Model model, NDManager manager, BatchPlan plan,
       int from, int to, Path cacheFile, int topK) {
-    ActivationPass.State state = new ActivationPass.State(in.dSae(), topK);
     long tokens = 0;
     for (int b = from; b < to; b++) tokens += (long) plan.sequences(b) * in.dataset().seqLen();
-    long t0 = System.nanoTime();
-    try (SaeEncoder enc = new SaeEncoder(in.sae(), manager);
-        SaeEncoder encB = in.saeB() == null ? null : new SaeEncoder(in.saeB(), manager);
-        ActivationCache.Writer cache = new ActivationCache.Writer(cacheFile);
-        ProgressBar bar = Progress.bar("pass A: model + SAE", tokens, "tok")) {
-      ActivationPass pass = new ActivationPass(in, model, enc, encB);
-      for (int b = from; b < to; b++) {
-        pass.runBatch(b, plan, manager, state, cache);
-        bar.stepBy((long) plan.sequences(b) * in.dataset().seqLen());
+    long total = tokens;
+    return stage("pass A: model + SAE + statistics", () -> {
+      ActivationPass.State state = new ActivationPass.State(in.dSae(), topK);
+      try (SaeEncoder enc = new SaeEncoder(in.sae(), manager);
+          SaeEncoder encB = in.saeB() == null ? null : new SaeEncoder(in.saeB(), manager);
+          ActivationCache.Writer cache = new ActivationCache.Writer(cacheFile);
+          ProgressBar bar = Progress.bar("pass A: model + SAE", total, "tok")) {
+        ActivationPass pass = new ActivationPass(in, model, enc, encB);
+        for (int b = from; b < to; b++) {
+          pass.runBatch(b, plan, manager, state, cache);
+          bar.stepBy((long) plan.sequences(b) * in.dataset().seqLen());
+        }
       }
-    }
-    stages.add("pass A: model + SAE + statistics", System.nanoTime() - t0);
-    return state;
+      return state;
+    });
   }
 
   private void finish(GenerateRequest req, AtlasInputs in, Gpt2Model model, NDManager manager, BatchPlan plan,
-      ActivationPass.State state, List<Path> caches, Path out) {
+      ActivationPass.State state, List<Path> caches, Path out, MemoryBudget.Plan memory) {
     GenerateSettings set = req.settings();
     int seqLen = in.dataset().seqLen();
     int dSae = in.dSae();
-    LogitEffects effects;
-    long t0 = System.nanoTime();
-    try (ProgressBar bar = Progress.bar("logit effects", (dSae + 255) / 256, "chunk")) {
-      effects = LogitEffects.compute(model, in.sae().wDec(), in.hook(), set.nLogits(), set.nBins(), manager, bar::step);
+    int chunk = budget.featureChunk();
+    try (LogitEffects effects = stage("logit effects", () -> {
+      try (ProgressBar bar = Progress.bar("logit effects", (dSae + chunk - 1) / chunk, "chunk")) {
+        return LogitEffects.compute(model, in.sae().wDec(), in.hook(), set.nLogits(), set.nBins(), chunk, manager, bar::step);
+      }
+    })) {
+      finish(req, in, model, manager, plan, state, caches, out, memory, effects);
     }
-    stages.add("logit effects", System.nanoTime() - t0);
-    Correlations.Plan corr = Correlations.plan(dSae, in.dIn(), in.dSaeB(), correlationBudget);
-    stages.run("correlations", () -> {
+  }
+
+  private void finish(GenerateRequest req, AtlasInputs in, Gpt2Model model, NDManager manager, BatchPlan plan,
+      ActivationPass.State state, List<Path> caches, Path out, MemoryBudget.Plan memory, LogitEffects effects) {
+    GenerateSettings set = req.settings();
+    int seqLen = in.dataset().seqLen();
+    int dSae = in.dSae();
+    Correlations.Plan corr = correlationPlan(in, memory, state.moments.meanActivePerPosition());
+    stage("correlations", () -> {
       try (ProgressBar bar = Progress.bar("correlations", (long) corr.sweeps() * plan.batches(), "batch")) {
         state.correlations = Correlations.compute(caches, corr, state.moments, set.nUnits(), bar::step);
       }
     });
     IntervalStats stats = new IntervalStats(state.moments, set.nBins(), set.nIntervals(), set.perInterval(), req.seed());
-    stages.run("pass B: histograms + intervals", () -> {
+    stage("pass B: histograms + intervals", () -> {
       try (ActivationCache.Reader reader = new ActivationCache.Reader(caches, dSae);
           ProgressBar bar = Progress.bar("pass B: intervals", plan.batches(), "batch")) {
         for (ActivationCache.Block block; (block = reader.next()) != null; ) {
@@ -210,20 +290,8 @@ public final class Generation {
     });
     Selection selection = Selection.of(state.top, stats);
     Map<Long, Example> examples = new HashMap<>();
-    stages.run("pass C: example windows", () -> {
-      Map<Integer, List<Selection.Ref>> byBatch = WindowPass.byBatch(selection.distinct(), seqLen, plan.batchSize());
-      WindowPass windows = new WindowPass(model, effects, in.dataset(), set.windowLeft(), set.windowRight(), set.hoverK());
-      try (ActivationCache.Reader reader = new ActivationCache.Reader(caches, dSae);
-          ProgressBar bar = Progress.bar("pass C: windows", byBatch.size(), "batch")) {
-        for (ActivationCache.Block block; (block = reader.next()) != null; ) {
-          List<Selection.Ref> refs = byBatch.get(block.batch());
-          if (refs == null) continue;
-          windows.run(block, refs, manager, examples);
-          bar.step();
-        }
-      }
-    });
-    stages.run("write data", () -> {
+    stage("pass C: example windows", () -> passC(in, set, plan, caches, model, manager, memory, effects, selection, examples));
+    stage("write data", () -> {
       try (AtomicDirectory dir = AtomicDirectory.create(out).keep(NOTES)) {
         Manifest manifest = manifest(req, in, plan);
         try {
@@ -236,6 +304,74 @@ public final class Generation {
       }
     });
     log.printf("wrote %d features to %s%n", dSae, out);
+  }
+
+  /**
+   * Pass C: the example windows. The ~v rows of the shown features are formed block by block (as many
+   * features per block as the budget allows); each block sweeps the cache and runs the ablations of its
+   * features, and the last one builds the windows.
+   */
+  private void passC(AtlasInputs in, GenerateSettings set, BatchPlan plan, List<Path> caches, Gpt2Model model, NDManager manager,
+      MemoryBudget.Plan memory, LogitEffects effects, Selection selection, Map<Long, Example> examples) {
+    int seqLen = in.dataset().seqLen();
+    List<Selection.Ref> refs = selection.distinct();
+    Map<Integer, List<Selection.Ref>> byBatch = WindowPass.byBatch(refs, seqLen, plan.batchSize());
+    if (byBatch.isEmpty()) return;
+    int blockFeatures = memory.vBlockFeatures(refs.size());
+    List<int[]> blocks = vBlocks(refs, effects.chunk, blockFeatures / effects.chunk);
+    log.printf("pass C: ~v in %d block(s) of up to %d features (--memory %s)%n", blocks.size(), blockFeatures, budget);
+    WindowPass windows = new WindowPass(model, effects, in.dataset(), set.windowLeft(), set.windowRight(), set.hoverK());
+    Map<Integer, WindowPass.BatchPairs> pending = new HashMap<>();
+    try (ProgressBar bar = Progress.bar("pass C: windows", (long) blocks.size() * byBatch.size(), "batch")) {
+      for (int k = 0; k < blocks.size(); k++) {
+        int[] b = blocks.get(k);
+        int fromChunk = b[0] / effects.chunk;
+        int toChunk = b[b.length - 1] / effects.chunk + 1;
+        WindowPass.VBlock v = new WindowPass.VBlock(fromChunk * effects.chunk, effects.centred(fromChunk, toChunk, b));
+        boolean last = k == blocks.size() - 1;
+        try (ActivationCache.Reader reader = new ActivationCache.Reader(caches, in.dSae())) {
+          for (ActivationCache.Block block; (block = reader.next()) != null; ) {
+            List<Selection.Ref> batchRefs = byBatch.get(block.batch());
+            if (batchRefs == null) continue;
+            ActivationCache.Block read = block;
+            WindowPass.BatchPairs pairs = pending.computeIfAbsent(block.batch(), x -> windows.pairs(read, batchRefs));
+            windows.ablate(block, pairs, v, manager);
+            if (last) {
+              windows.examples(block, pairs, examples);
+              pending.remove(block.batch());
+            }
+            bar.step();
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * The ~v blocks of pass C: the shown features, ascending, grouped by the feature chunks that hold them,
+   * at most {@code chunksPerBlock} such chunks to a block.
+   */
+  static List<int[]> vBlocks(List<Selection.Ref> refs, int chunk, int chunksPerBlock) {
+    int[] features = refs.stream().mapToInt(Selection.Ref::feature).distinct().sorted().toArray();
+    List<int[]> blocks = new ArrayList<>();
+    int start = 0;
+    while (start < features.length) {
+      int chunks = 0;
+      int end = start;
+      int lastChunk = -1;
+      while (end < features.length) {
+        int c = features[end] / chunk;
+        if (c != lastChunk) {
+          if (chunks == chunksPerBlock) break;
+          chunks++;
+          lastChunk = c;
+        }
+        end++;
+      }
+      blocks.add(java.util.Arrays.copyOfRange(features, start, end));
+      start = end;
+    }
+    return blocks;
   }
 
   private static Iterator<FeatureRecord> records(AtlasInputs in, GenerateSettings set, ActivationPass.State state,

@@ -19,38 +19,54 @@ import org.featureatlas.model.HookSite;
  * Weight-only quantities of every feature. With {@code u_i = W_dec[i] W_down} (W_down = the block's
  * mlp.c_proj for mlp.hook_post, else the identity) and {@code W_U[d, v] = ln_f.weight[d] * wte[v, d]}:
  * the logit effect {@code v_i = u_i W_U} centred over the vocabulary (tables and histogram), and for the
- * ablation of pass C the direction {@code ~u_i = u_i - mean(u_i)} and {@code ~v_i = ~u_i W_U}. Only plain
- * Java arrays leave the device. Also the neuron alignment of each decoder row.
+ * ablation of pass C the direction {@code ~u_i = u_i - mean(u_i)} and {@code ~v_i = ~u_i W_U}. Also the
+ * neuron alignment of each decoder row.
+ *
+ * <p>{@code v} is formed in chunks of {@code chunk} features ({@code u[from:to] W_U}, one product per
+ * chunk) and never held whole: {@link #compute} keeps only each feature's tables and {@code max|~v_i|}, and
+ * pass C asks {@link #centred} for the {@code ~v} rows of one block of chunks at a time. Both form a chunk
+ * by the same product on the same arrays, so pass C's {@code ~v} is bit for bit what the tables saw,
+ * whatever the block size. {@code u} and {@code W_U} stay on the device until {@link #close}.
  */
-final class LogitEffects {
-  private static final int CHUNK = 256;
-
+final class LogitEffects implements AutoCloseable {
+  final int dSae;
   final int dModel;
   final int vocab;
+  final int chunk;
   /** [dSae * dModel] centred direct-path directions. */
   final float[] uCentred;
-  /** Per feature, [vocab]: logits of the centred direction. */
-  final float[][] vCentred;
   /** [vocab] ln_f.bias W_U: the logits' constant part. */
   final float[] logitBias;
   /** max_v |~v_i[v]| per feature, which bounds the ablation's logit change. */
   final float[] maxAbsV;
   final List<Logits> logits;
+  private final NDManager manager;
+  private final NDArray u; // [dSae, dModel]
+  private final NDArray wU; // [dModel, vocab]
+  private final float[] meanU; // [dSae]
+  private final float[] wUSum; // [vocab]
 
-  private LogitEffects(int dModel, int vocab, float[] uCentred, float[][] vCentred, float[] logitBias, float[] maxAbsV,
-      List<Logits> logits) {
-    this.maxAbsV = maxAbsV;
-    this.dModel = dModel;
-    this.vocab = vocab;
+  private LogitEffects(NDManager manager, NDArray u, NDArray wU, int chunk, float[] uCentred, float[] meanU,
+      float[] wUSum, float[] logitBias) {
+    this.manager = manager;
+    this.u = u;
+    this.wU = wU;
+    this.chunk = chunk;
+    this.dSae = (int) u.getShape().get(0);
+    this.dModel = (int) u.getShape().get(1);
+    this.vocab = (int) wU.getShape().get(1);
     this.uCentred = uCentred;
-    this.vCentred = vCentred;
+    this.meanU = meanU;
+    this.wUSum = wUSum;
     this.logitBias = logitBias;
-    this.logits = logits;
+    this.maxAbsV = new float[dSae];
+    this.logits = new ArrayList<>(dSae);
   }
 
-  static LogitEffects compute(Gpt2Model model, HostTensor wDec, HookPoint hook, int nLogits, int nBins,
+  static LogitEffects compute(Gpt2Model model, HostTensor wDec, HookPoint hook, int nLogits, int nBins, int chunk,
       NDManager parent, Runnable tick) {
-    try (NDManager m = parent.newSubManager()) {
+    NDManager m = parent.newSubManager();
+    try {
       NDArray dec = Gpt2Model.toNd(wDec, m); // [dSae, dIn]
       NDArray u = hook.site() == HookSite.MLP_POST
           ? dec.matMul(model.param("h." + hook.layer() + ".mlp.c_proj.weight")) // [dSae, dModel]
@@ -64,41 +80,73 @@ final class LogitEffects {
       NDArray wUSum = wU.sum(new int[] {0}, true); // [1, vocab]
       NDArray meanU = u.mean(new int[] {1}, true); // [dSae, 1]
       float[] uCentred = u.sub(meanU).toFloatArray(); // [dSae, dModel]
-      float[] meanUHost = meanU.toFloatArray(); // [dSae]
-      float[] wUSumHost = wUSum.toFloatArray(); // [vocab]
-      int dSae = (int) u.getShape().get(0);
-      int dModel = (int) u.getShape().get(1);
-      int vocab = (int) wU.getShape().get(1);
-      List<Logits> logits = new ArrayList<>(dSae);
-      float[][] vCentred = new float[dSae][];
-      float[] maxAbsV = new float[dSae];
-      for (int from = 0; from < dSae; from += CHUNK) {
-        int to = Math.min(dSae, from + CHUNK);
-        NDIndex rows = new NDIndex(from + ":" + to);
-        try (NDManager chunk = m.newSubManager()) {
-          NDArray v = u.get(chunk, rows).matMul(wU); // [chunk, vocab]
-          float[] host = v.toFloatArray();
-          Logits[] chunkTables = new Logits[to - from];
-          int base = from;
-          IntStream.range(0, to - from).parallel().forEach(r -> {
-            chunkTables[r] = tables(host, r * vocab, vocab, nLogits, nBins);
-            // ~u W_U = u W_U - mean(u) (1 W_U): the centred direction's logits without a second product.
-            float[] row = new float[vocab];
-            float mean = meanUHost[base + r];
-            float max = 0f;
-            for (int t = 0; t < vocab; t++) {
-              row[t] = host[r * vocab + t] - mean * wUSumHost[t];
-              max = Math.max(max, Math.abs(row[t]));
-            }
-            vCentred[base + r] = row;
-            maxAbsV[base + r] = max;
-          });
-          logits.addAll(Arrays.asList(chunkTables));
-        }
-        tick.run();
-      }
-      return new LogitEffects(dModel, vocab, uCentred, vCentred, bias.toFloatArray(), maxAbsV, logits);
+      LogitEffects e = new LogitEffects(m, u, wU, chunk, uCentred, meanU.toFloatArray(), wUSum.toFloatArray(),
+          bias.toFloatArray());
+      e.tables(nLogits, nBins, tick);
+      return e;
+    } catch (RuntimeException | Error e) {
+      m.close();
+      throw e;
     }
+  }
+
+  /** Forms v chunk by chunk: every feature's tables and max|~v_i|. */
+  private void tables(int nLogits, int nBins, Runnable tick) {
+    for (int from = 0; from < dSae; from += chunk) {
+      int to = Math.min(dSae, from + chunk);
+      float[] host = v(from, to);
+      Logits[] chunkTables = new Logits[to - from];
+      int base = from;
+      IntStream.range(0, to - from).parallel().forEach(r -> {
+        chunkTables[r] = tables(host, r * vocab, vocab, nLogits, nBins);
+        float[] row = centredRow(host, r, base + r);
+        float max = 0f;
+        for (int t = 0; t < vocab; t++) max = Math.max(max, Math.abs(row[t]));
+        maxAbsV[base + r] = max;
+      });
+      logits.addAll(Arrays.asList(chunkTables));
+      tick.run();
+    }
+  }
+
+  /** v of the chunk {@code [from, to)}, row-major [to - from, vocab]: one product on the device. */
+  private float[] v(int from, int to) {
+    try (NDManager chunkManager = manager.newSubManager()) {
+      return u.get(chunkManager, new NDIndex(from + ":" + to)).matMul(wU).toFloatArray(); // [chunk, vocab]
+    }
+  }
+
+  /** ~u W_U = u W_U - mean(u) (1 W_U): the centred direction's logits without a second product. */
+  private float[] centredRow(float[] host, int r, int feature) {
+    float[] row = new float[vocab];
+    float mean = meanU[feature];
+    for (int t = 0; t < vocab; t++) row[t] = host[r * vocab + t] - mean * wUSum[t];
+    return row;
+  }
+
+  /**
+   * The {@code ~v} rows of the features {@code wanted} (ascending, all in the chunks {@code [fromChunk,
+   * toChunk)}), indexed by {@code feature - fromChunk * chunk}; rows of features not wanted are null.
+   */
+  float[][] centred(int fromChunk, int toChunk, int[] wanted) {
+    int first = fromChunk * chunk;
+    float[][] rows = new float[Math.min(dSae, toChunk * chunk) - first][];
+    int w = 0;
+    for (int c = fromChunk; c < toChunk && w < wanted.length; c++) {
+      int from = c * chunk;
+      int to = Math.min(dSae, from + chunk);
+      if (wanted[w] >= to) continue;
+      float[] host = v(from, to);
+      for (; w < wanted.length && wanted[w] < to; w++) {
+        rows[wanted[w] - first] = centredRow(host, wanted[w] - from, wanted[w]);
+      }
+    }
+    return rows;
+  }
+
+  @Override
+  public void close() {
+    manager.close();
   }
 
   /** Top/bottom tables and histogram of one feature's logit effect, centred over the vocabulary. */

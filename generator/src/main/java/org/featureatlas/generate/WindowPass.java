@@ -28,6 +28,11 @@ import org.featureatlas.model.Gpt2Model;
  * where sigma, sigma' are the LayerNorm scales of r and r'; {@link Ablation} evaluates this on the
  * logits shifted by their maximum. The final residual stream comes from pass A's cache, so this pass
  * runs only ln_f and the unembedding, and only for the positions it ablates.
+ *
+ * <p>The {@code ~v} rows come in blocks of features ({@link VBlock}, sized by the memory budget). For each
+ * block the caller sweeps the cache: {@link #pairs} lists a batch's ablations once, {@link #ablate} runs
+ * those whose feature is in the block, and after the last block {@link #examples} builds the windows.
+ * Every ablation is computed on its own, so the results do not depend on the blocks.
  */
 final class WindowPass {
 
@@ -55,13 +60,44 @@ final class WindowPass {
   /** Ablation results at one (batch row, feature). */
   private record PairResult(List<TokenValue> top, List<TokenValue> bottom, double nextTokenChange) {}
 
-  /** Builds the example of every shown ref in this batch, keyed by {@link #key(int, long)}. */
-  void run(ActivationCache.Block block, List<Selection.Ref> refs, NDManager parent, Map<Long, Example> out) {
-    if (refs.isEmpty()) return;
+  /**
+   * The ablations of one batch: the (row, feature) pairs to ablate, sorted by row then feature, and their
+   * results, filled in block by block of {@code ~v}.
+   */
+  static final class BatchPairs {
+    final int batch;
+    final List<Selection.Ref> refs;
+    final Map<Long, Integer> pairIndex;
+    final int[] pairRow;
+    final int[] pairFeature;
+    final PairResult[] results;
+
+    private BatchPairs(int batch, List<Selection.Ref> refs, Map<Long, Integer> pairIndex, int[] pairRow, int[] pairFeature) {
+      this.batch = batch;
+      this.refs = refs;
+      this.pairIndex = pairIndex;
+      this.pairRow = pairRow;
+      this.pairFeature = pairFeature;
+      this.results = new PairResult[pairRow.length];
+    }
+  }
+
+  /** The ~v rows of one block of features: {@code rows[i - first]} for feature i, null where not formed. */
+  record VBlock(int first, float[][] rows) {
+    boolean holds(int feature) {
+      return feature >= first && feature - first < rows.length && rows[feature - first] != null;
+    }
+
+    float[] row(int feature) {
+      return rows[feature - first];
+    }
+  }
+
+  /** The pairs to ablate for the shown refs of this batch: active positions of each window and the one before it. */
+  BatchPairs pairs(ActivationCache.Block block, List<Selection.Ref> refs) {
     int seqLen = data.seqLen();
     SparseBatch f = block.activations();
     long first = (long) block.firstSequence() * seqLen;
-    // The (row, feature) pairs to ablate: active positions of each window and the one before it.
     TreeMap<Long, Integer> pairIndex = new TreeMap<>();
     for (Selection.Ref ref : refs) {
       int row = (int) (ref.pos() - first);
@@ -83,9 +119,24 @@ final class WindowPass {
       pairFeature[n] = (int) (e.getKey() & 0xffffffffL);
       n++;
     }
-    PairResult[] results = ablate(block, f, pairRow, pairFeature, parent);
-    for (Selection.Ref ref : refs) {
-      out.put(key(ref.feature(), ref.pos()), example(ref, first, f, pairIndex, results));
+    return new BatchPairs(block.batch(), refs, pairIndex, pairRow, pairFeature);
+  }
+
+  /** Runs the ablations of {@code pairs} whose feature's ~v is in {@code v}. */
+  void ablate(ActivationCache.Block block, BatchPairs pairs, VBlock v, NDManager parent) {
+    ablate(block, block.activations(), pairs, v, parent);
+  }
+
+  /** Builds the example of every shown ref of a batch whose ablations are all done, keyed by {@link #key(int, long)}. */
+  void examples(ActivationCache.Block block, BatchPairs pairs, Map<Long, Example> out) {
+    long first = (long) block.firstSequence() * data.seqLen();
+    for (int p = 0; p < pairs.results.length; p++) {
+      if (pairs.results[p] == null) {
+        throw new IllegalStateException("pair " + p + " of batch " + pairs.batch + " was not ablated");
+      }
+    }
+    for (Selection.Ref ref : pairs.refs) {
+      out.put(key(ref.feature(), ref.pos()), example(ref, first, block.activations(), pairs.pairIndex, pairs.results));
     }
   }
 
@@ -127,10 +178,14 @@ final class WindowPass {
     return new Example(s, t, ref.act(), start, tokens, acts, loss, top, bottom);
   }
 
-  private PairResult[] ablate(ActivationCache.Block block, SparseBatch f, int[] pairRow, int[] pairFeature, NDManager parent) {
+  private void ablate(ActivationCache.Block block, SparseBatch f, BatchPairs pairs, VBlock v, NDManager parent) {
     int seqLen = data.seqLen();
-    PairResult[] results = new PairResult[pairRow.length];
-    if (pairRow.length == 0) return results;
+    int[] pairRow = pairs.pairRow;
+    int[] pairFeature = pairs.pairFeature;
+    PairResult[] results = pairs.results;
+    boolean any = false;
+    for (int feature : pairFeature) any |= v.holds(feature);
+    if (!any) return;
     int dModel = effects.dModel;
     int vocab = effects.vocab;
     if (block.dModel() != dModel) {
@@ -147,6 +202,8 @@ final class WindowPass {
     for (int p = 0; p < pairRow.length; p++) rows[slotOf[p]] = pairRow[p];
     float[] resid = new float[nRows * dModel];
     for (int r = 0; r < nRows; r++) System.arraycopy(block.resid(), rows[r] * dModel, resid, r * dModel, dModel);
+    // The logits of every pair's row, whichever ~v block is being run, so each row's logits come from the
+    // same product as in a one-block run.
     float[] shifted;
     try (NDManager m = parent.newSubManager()) {
       NDArray x = m.create(resid, new Shape(nRows, dModel)); // [rows, dModel]
@@ -181,8 +238,7 @@ final class WindowPass {
     long firstPos = (long) block.firstSequence() * seqLen;
     // Memory order: rows in groups of ROW_GROUP (whose logits stay in the last-level cache), and within
     // a group by feature, so a feature's ~v is read from memory once for all its rows there.
-    Integer[] order = new Integer[pairRow.length];
-    for (int p = 0; p < order.length; p++) order[p] = p;
+    Integer[] order = IntStream.range(0, pairRow.length).filter(p -> v.holds(pairFeature[p])).boxed().toArray(Integer[]::new);
     Arrays.sort(order, (p, q) -> {
       int c = Integer.compare(slotOf[p] / ROW_GROUP, slotOf[q] / ROW_GROUP);
       if (c != 0) return c;
@@ -210,11 +266,10 @@ final class WindowPass {
       float bound = (Math.abs(k1) * maxAbsD[slot] + Math.abs(beta) * effects.maxAbsV[feature]) * 1.001f + 1e-3f;
       int t = row % seqLen;
       int next = t + 1 < seqLen ? ids[(int) (firstPos + row + 1)] : -1;
-      Ablation.Result res = kernels.get().run(shifted, slot * vocab, logRowSum[slot], bias, effects.vCentred[feature],
+      Ablation.Result res = kernels.get().run(shifted, slot * vocab, logRowSum[slot], bias, v.row(feature),
           k1, beta, bound, next);
       results[p] = new PairResult(res.top(), res.bottom(), res.nextTokenChange());
     });
-    return results;
   }
 
   /** Groups refs by the batch holding their sequence. */

@@ -37,7 +37,7 @@ class CorrelationBudgetTest {
   Path dir;
 
   static Generation generation(long budget) {
-    return new Generation(new Stages(), new PrintStream(OutputStream.nullOutputStream()), budget);
+    return new Generation(new Stages(), new PrintStream(OutputStream.nullOutputStream()), MemoryBudget.defaults(), budget);
   }
 
   /** Copies feature {@code from} of {@code src}'s encoder (column of W_enc, b_enc) into feature {@code to} of {@code dst}. */

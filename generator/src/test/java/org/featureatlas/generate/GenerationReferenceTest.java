@@ -54,6 +54,11 @@ class GenerationReferenceTest {
         "--model", in.model.toString(), "--sae", in.sae.toString(), "--sae-b", in.saeB.toString(),
         "--tokens", in.tokens.toString(), "--out", out.toString(), "--batch-size", "5", "--seed", Long.toString(SEED));
     assertEquals(0, rc, err.toString());
+    assertMatchesReference(in, out, hookName, SEED);
+  }
+
+  /** Compares every field of the data directory {@code out}, generated from {@code in}, with the float64 reference. */
+  static void assertMatchesReference(TinyInputs in, Path out, String hookName, long seed) throws Exception {
     Manifest manifest = DataDir.readManifest(out);
     List<FeatureRecord> records = DataDir.readFeatures(out, manifest);
     HookPoint hook = HookPoint.parse(hookName);
@@ -66,7 +71,7 @@ class GenerationReferenceTest {
     int alive = 0;
     int examples = 0;
     for (FeatureRecord got : records) {
-      ReferenceAtlas.Feature want = ref.feature(got.index(), sae, hook, set, SEED);
+      ReferenceAtlas.Feature want = ref.feature(got.index(), sae, hook, set, seed);
       String at = "feature " + got.index() + ": ";
       assertEquals(want.density(), got.density(), 1e-6, at + "density");
       close(want.maxAct(), got.maxAct(), at + "max");
