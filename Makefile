@@ -28,11 +28,11 @@ preview:
 # next run), then runs `atlas generate` in a JVM of its own, so that each case's peak resident memory
 # (VmHWM) is its own. BENCH_JAVA_OPTS is that JVM's options: a 6 GiB heap leaves about 2 GiB under the
 # 8 GiB target for libtorch (model weights, one batch's activations and logits) and the JVM itself.
-# BENCH_GENERATE_ARGS goes to `atlas generate` as it is (e.g. "--memory 5g" once generate has that
-# option: keep the budget below the heap). BENCH_ARGS / BENCH_SCALE_ARGS go to GenerateBench and
+# BENCH_GENERATE_ARGS goes to `atlas generate` as it is (default "--memory 5g": the budget stays below
+# the heap, which leaves room for what the estimates miss). BENCH_ARGS / BENCH_SCALE_ARGS go to GenerateBench and
 # override its options (`ATLAS_MAIN=org.featureatlas.bench.GenerateBench ./atlas --help`).
 BENCH_JAVA_OPTS ?= -Xmx6g
-BENCH_GENERATE_ARGS ?=
+BENCH_GENERATE_ARGS ?= --memory 5g
 BENCH_ARGS ?=
 GENERATE_BENCH = ATLAS_MAIN=org.featureatlas.bench.GenerateBench $(ATLAS) --java-opts="$(BENCH_JAVA_OPTS)" \
 	--generate-args="$(BENCH_GENERATE_ARGS)"
