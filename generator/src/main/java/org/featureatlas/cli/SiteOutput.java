@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.featureatlas.check.AtlasException;
+import org.featureatlas.check.IoErrors;
 import org.featureatlas.fs.OutputGuard;
 import org.featureatlas.progress.Stages;
 import org.featureatlas.render.DiskSink;
@@ -67,7 +68,7 @@ final class SiteOutput {
         try {
           kept.put(name, Files.readAllBytes(file));
         } catch (IOException e) {
-          throw new AtlasException(file + ": cannot read (" + e.getMessage() + ")", e);
+          throw IoErrors.reading(file, e);
         }
       }
     }

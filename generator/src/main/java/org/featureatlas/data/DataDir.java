@@ -24,6 +24,7 @@ import java.util.zip.GZIPInputStream;
 import java.util.zip.Deflater;
 import java.util.zip.GZIPOutputStream;
 import org.featureatlas.check.AtlasException;
+import org.featureatlas.check.IoErrors;
 import org.featureatlas.check.Check;
 
 /**
@@ -239,7 +240,7 @@ public final class DataDir {
       } catch (EOFException e) {
         throw new AtlasException(file + ": empty or truncated gzip stream", e);
       } catch (IOException e) {
-        throw new AtlasException(file + ": cannot read (" + firstLine(e) + ")", e);
+        throw IoErrors.reading(file, e);
       }
     }
     Check.file(expected == manifest.dSae(), dir, "holds " + expected + " features, manifest says " + manifest.dSae());

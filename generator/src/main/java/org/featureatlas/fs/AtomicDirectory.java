@@ -140,11 +140,6 @@ public final class AtomicDirectory implements AutoCloseable {
         TempDirs.directoryMode(dir);
         return FileVisitResult.CONTINUE;
       }
-
-      @Override
-      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
-        return FileVisitResult.CONTINUE;
-      }
     });
   }
 

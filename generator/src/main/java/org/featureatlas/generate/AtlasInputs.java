@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import org.featureatlas.check.AtlasException;
+import org.featureatlas.check.IoErrors;
 import org.featureatlas.check.Check;
 import org.featureatlas.data.Identity;
 import org.featureatlas.dataset.TokenDataset;
@@ -139,7 +140,7 @@ record AtlasInputs(
       while ((n = in.read(buf)) > 0) md.update(buf, 0, n);
       return HexFormat.of().formatHex(md.digest());
     } catch (IOException e) {
-      throw new AtlasException(file + ": cannot read (" + e.getMessage() + ")", e);
+      throw IoErrors.reading(file, e);
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException(e);
     }

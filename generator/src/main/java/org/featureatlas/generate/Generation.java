@@ -255,7 +255,6 @@ public final class Generation {
   private void finish(GenerateRequest req, AtlasInputs in, Gpt2Model model, NDManager manager, BatchPlan plan,
       ActivationPass.State state, List<Path> caches, Path out, MemoryBudget.Plan memory) {
     GenerateSettings set = req.settings();
-    int seqLen = in.dataset().seqLen();
     int dSae = in.dSae();
     int chunk = budget.featureChunk();
     try (LogitEffects effects = stage("logit effects", () -> {

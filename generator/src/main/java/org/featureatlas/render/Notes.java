@@ -17,6 +17,7 @@ import java.util.TreeMap;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.featureatlas.check.AtlasException;
+import org.featureatlas.check.IoErrors;
 import org.featureatlas.check.Check;
 
 /**
@@ -84,7 +85,7 @@ public final class Notes {
     } catch (CharacterCodingException e) {
       throw new AtlasException(file + ": not valid UTF-8", e);
     } catch (IOException e) {
-      throw new AtlasException(file + ": cannot read (" + e.getMessage() + ")", e);
+      throw IoErrors.reading(file, e);
     }
   }
 

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import org.featureatlas.check.AtlasException;
+import org.featureatlas.check.IoErrors;
 import org.featureatlas.check.Check;
 
 /** Copies the static directory (scripts, styles) into the site under {@code static/}, in path order. */
@@ -25,7 +26,7 @@ final class StaticAssets {
       try {
         sink.put("static/" + rel, Files.readAllBytes(file));
       } catch (IOException e) {
-        throw new AtlasException(file + ": cannot read (" + e.getMessage() + ")", e);
+        throw IoErrors.reading(file, e);
       }
     }
     return files.size();

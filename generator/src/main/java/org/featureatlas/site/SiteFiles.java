@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.featureatlas.check.AtlasException;
+import org.featureatlas.check.IoErrors;
 import org.featureatlas.check.Check;
 
 /**
@@ -58,7 +59,7 @@ public final class SiteFiles {
 
         @Override
         public FileVisitResult visitFileFailed(Path file, IOException exc) {
-          throw new AtlasException(file + ": cannot read (" + exc.getMessage() + ")", exc);
+          throw IoErrors.reading(file, exc);
         }
       });
     } catch (IOException e) {

@@ -30,6 +30,7 @@ import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
 import org.apache.commons.compress.archivers.zip.ZipArchiveOutputStream;
 import org.featureatlas.check.AtlasException;
+import org.featureatlas.check.IoErrors;
 import org.featureatlas.check.Check;
 import org.featureatlas.data.DataDir;
 import org.featureatlas.data.Json;
@@ -88,7 +89,7 @@ public final class ArchiveWriter {
         try (InputStream in = Files.newInputStream(s.path())) {
           digests.put(s.name(), Sha256.copy(in, null, n -> bar.stepTo((done[0] += n) >> 10)));
         } catch (IOException e) {
-          throw new AtlasException(s.path() + ": cannot read (" + e.getMessage() + ")", e);
+          throw IoErrors.reading(s.path(), e);
         }
       }
     }
@@ -147,7 +148,7 @@ public final class ArchiveWriter {
     try {
       return Files.size(file);
     } catch (IOException e) {
-      throw new AtlasException(file + ": cannot read (" + e.getMessage() + ")", e);
+      throw IoErrors.reading(file, e);
     }
   }
 
