@@ -340,6 +340,19 @@ class NeuronpediaExportTest {
     assertEquals("res-jb", NeuronpediaOptions.of("m", "6-res-jb__l0-71").setName());
   }
 
+  @Test
+  void aTokenIdOutsideTheVocabularyIsAOneLineErrorAndLeavesNothing() throws Exception {
+    Path vocabFile = data.resolve(DataDir.VOCAB);
+    Files.writeString(vocabFile, JSON.writeValueAsString(vocab.subList(0, 20)));
+    Run run = export(tmp.resolve("np"));
+    assertEquals(2, run.rc, run.err);
+    assertTrue(run.err.matches("atlas: error: " + java.util.regex.Pattern.quote(vocabFile.toString())
+        + ": has 20 entries, but feature \\d+ uses token id \\d+"), run.err);
+    try (Stream<Path> s = Files.list(tmp)) {
+      assertEquals(List.of("data"), s.map(p -> p.getFileName().toString()).toList(), "nothing half-written is left");
+    }
+  }
+
   private List<String> strings(List<TokenValue> pairs) {
     List<String> out = new ArrayList<>();
     pairs.forEach(p -> out.add(vocab.get(p.token())));
