@@ -27,6 +27,7 @@ import picocli.CommandLine.Command;
         MergeCommand.class,
         RenderCommand.class,
         BuildCommand.class,
+        ExportCommand.class,
         TrainModelCommand.class,
         TrainSaeCommand.class,
     })
