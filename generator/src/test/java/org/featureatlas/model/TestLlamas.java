@@ -19,16 +19,16 @@ import org.featureatlas.reference.ReferenceLlama;
  * key names and safetensors with transformers' tensor names, written here independently of the main code's
  * loaders. Values are rounded to the stored dtype, so the float64 reference sees exactly what the model loads.
  */
-final class TestLlamas {
+public final class TestLlamas {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** A checkpoint written to disk: its config as JSON, its spec for the reference, its (rounded) tensors. */
-  record Written(Path dir, ObjectNode config, ReferenceLlama.Spec spec, Map<String, float[]> tensors) {}
+  public record Written(Path dir, ObjectNode config, ReferenceLlama.Spec spec, Map<String, float[]> tensors) {}
 
   private TestLlamas() {}
 
   /** A config.json for {@code type} with 2 layers of width 32 (keys as transformers writes them). */
-  static ObjectNode config(String type, int nHead, int nKv, int vocab) {
+  public static ObjectNode config(String type, int nHead, int nKv, int vocab) {
     ObjectNode o = JSON.createObjectNode();
     o.putArray("architectures").add(switch (type) {
       case "qwen2" -> "Qwen2ForCausalLM";
@@ -52,7 +52,7 @@ final class TestLlamas {
   }
 
   /** The spec the reference needs, read back from {@code c} with transformers' defaults. */
-  static ReferenceLlama.Spec spec(ObjectNode c) {
+  public static ReferenceLlama.Spec spec(ObjectNode c) {
     int d = c.get("hidden_size").asInt();
     int nHead = c.get("num_attention_heads").asInt();
     int dh = c.has("head_dim") ? c.get("head_dim").asInt() : d / nHead;
@@ -77,7 +77,7 @@ final class TestLlamas {
    * Random tensors for {@code c} with transformers' names: matrices N(0, 0.25), biases N(0, 0.2), norm weights
    * 1 + N(0, 0.3), embeddings N(0, 1).
    */
-  static Map<String, float[]> tensors(ObjectNode c, Map<String, long[]> shapes, long seed) {
+  public static Map<String, float[]> tensors(ObjectNode c, Map<String, long[]> shapes, long seed) {
     Random r = new Random(seed);
     Map<String, float[]> out = new TreeMap<>();
     for (Map.Entry<String, long[]> e : shapes.entrySet()) {
@@ -98,7 +98,7 @@ final class TestLlamas {
   }
 
   /** transformers' tensor names and shapes for config {@code c} (biases as the family and config say). */
-  static Map<String, long[]> shapes(ObjectNode c) {
+  public static Map<String, long[]> shapes(ObjectNode c) {
     String type = c.get("model_type").asText();
     long d = c.get("hidden_size").asLong();
     long m = c.get("intermediate_size").asLong();
@@ -147,7 +147,7 @@ final class TestLlamas {
    * Writes {@code c} and random weights into {@code dir} as {@code dtype}; with {@code shards > 1}, as that many
    * shards {@code model-0000i-of-0000n.safetensors} (tensors dealt round-robin in name order) and an index.
    */
-  static Written write(Path dir, ObjectNode c, long seed, String dtype, int shards) throws IOException {
+  public static Written write(Path dir, ObjectNode c, long seed, String dtype, int shards) throws IOException {
     Files.createDirectories(dir);
     Files.writeString(dir.resolve("config.json"), JSON.writerWithDefaultPrettyPrinter().writeValueAsString(c));
     Map<String, long[]> shapes = shapes(c);
@@ -181,12 +181,12 @@ final class TestLlamas {
     return new Written(dir, c, spec(c), tensors);
   }
 
-  static String shardName(int i, int n) {
+  public static String shardName(int i, int n) {
     return String.format("model-%05d-of-%05d.safetensors", i + 1, n);
   }
 
   /** {@code v} as stored in {@code dtype} (round to nearest even), computed here from the bit layouts. */
-  static float round(float v, String dtype) {
+  public static float round(float v, String dtype) {
     switch (dtype) {
       case "BF16" -> {
         int bits = Float.floatToRawIntBits(v);
@@ -208,7 +208,7 @@ final class TestLlamas {
     }
   }
 
-  static int[] tokens(int n, int vocab, long seed) {
+  public static int[] tokens(int n, int vocab, long seed) {
     Random r = new Random(seed);
     int[] t = new int[n];
     for (int i = 0; i < n; i++) {
