@@ -12,9 +12,10 @@ import picocli.CommandLine.Option;
 
 /** {@code atlas generate}: every feature's data, in one streaming pass (or one shard of it). */
 @Command(name = "generate", mixinStandardHelpOptions = true,
-    description = {"Computes every SAE feature's data from a GPT-2 checkpoint, a SAELens SAE and a token dataset,",
-        "and writes the data directory (see docs/data-format.md). With --shard i/n it runs the streaming pass",
-        "on one part of the dataset and writes a shard directory for `atlas merge`."})
+    description = {"Computes every SAE feature's data from a Hugging Face checkpoint (GPT-2, Llama, Mistral, Qwen 2),",
+        "a SAELens SAE and a token dataset, and writes the data directory (see docs/data-format.md).",
+        "With --shard i/n it runs the streaming pass on one part of the dataset and writes a shard directory",
+        "for `atlas merge`."})
 public final class GenerateCommand implements Callable<Integer> {
   @Mixin
   GenerateOptions inputs;

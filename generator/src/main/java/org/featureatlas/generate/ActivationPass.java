@@ -11,7 +11,7 @@ import java.util.Set;
 import org.featureatlas.check.AtlasException;
 import org.featureatlas.model.ForwardOptions;
 import org.featureatlas.model.ForwardResult;
-import org.featureatlas.model.Gpt2Model;
+import org.featureatlas.model.LanguageModel;
 import org.featureatlas.sae.SaeEncoder;
 
 /**
@@ -60,11 +60,11 @@ final class ActivationPass {
   }
 
   private final AtlasInputs in;
-  private final Gpt2Model model;
+  private final LanguageModel model;
   private final SaeEncoder encoder;
   private final SaeEncoder encoderB;
 
-  ActivationPass(AtlasInputs in, Gpt2Model model, SaeEncoder encoder, SaeEncoder encoderB) {
+  ActivationPass(AtlasInputs in, LanguageModel model, SaeEncoder encoder, SaeEncoder encoderB) {
     this.in = in;
     this.model = model;
     this.encoder = encoder;

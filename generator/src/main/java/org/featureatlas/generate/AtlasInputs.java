@@ -16,9 +16,10 @@ import org.featureatlas.check.IoErrors;
 import org.featureatlas.check.Check;
 import org.featureatlas.data.Identity;
 import org.featureatlas.dataset.TokenDataset;
-import org.featureatlas.model.Gpt2Config;
-import org.featureatlas.model.Gpt2Weights;
 import org.featureatlas.model.HookPoint;
+import org.featureatlas.model.ModelConfig;
+import org.featureatlas.model.ModelWeights;
+import org.featureatlas.model.Models;
 import org.featureatlas.sae.SaeConfig;
 import org.featureatlas.sae.SaeWeights;
 import org.featureatlas.tokenize.AtlasTokenizer;
@@ -26,7 +27,7 @@ import org.featureatlas.tokenize.AtlasTokenizer;
 /** The loaded, cross-checked inputs of a generation run, with the identity (sha256) of every file. */
 record AtlasInputs(
     Path modelDir,
-    Gpt2Weights weights,
+    ModelWeights weights,
     Path saeDir,
     SaeWeights sae,
     Path saeBDir,
@@ -56,8 +57,8 @@ record AtlasInputs(
 
   static AtlasInputs load(GenerateRequest req) {
     Check.directory(req.model());
-    Gpt2Weights weights = Gpt2Weights.load(req.model());
-    Gpt2Config cfg = weights.config();
+    ModelWeights weights = Models.load(req.model());
+    ModelConfig cfg = weights.config();
     SaeWeights sae = SaeWeights.load(req.sae());
     HookPoint hook = hookOf(sae, req.sae(), cfg, req.model());
     SaeWeights saeB = null;
@@ -79,18 +80,22 @@ record AtlasInputs(
       Check.that(tokenizer != null, tokenizerFile + ": no such file (text input needs the model's tokenizer.json)");
       dataset = TokenDataset.fromText(source, tokenizer, req.seqLen());
     }
-    dataset.validate(source, cfg.vocabSize(), cfg.nPositions());
+    dataset.validate(source, cfg.vocabSize(), cfg.context());
     List<String> vocab = displayVocab(tokenizer, cfg.vocabSize());
     if (tokenizer != null) tokenizer.close();
-    boolean centre = req.centre() != null ? req.centre() : sae.config().centringApplies() && hook.writesResidual();
+    // TransformerLens centres writing weights of LayerNorm models only (feature-math.md section 6).
+    boolean centre = req.centre() != null ? req.centre()
+        : sae.config().centringApplies() && hook.writesResidual() && cfg.normKind().centres();
+    List<String> modelFiles = new ArrayList<>(weights.files());
+    modelFiles.add(TOKENIZER);
     return new AtlasInputs(req.model(), weights, req.sae(), sae, req.saeB(), saeB, dataset, vocab, hook, centre,
-        identity(req.model(), List.of(Gpt2Weights.CONFIG_FILE, Gpt2Weights.WEIGHTS_FILE, TOKENIZER)),
+        identity(req.model(), modelFiles),
         identity(req.sae(), List.of(SaeConfig.FILE, SaeWeights.WEIGHTS_FILE)),
         req.saeB() == null ? null : identity(req.saeB(), List.of(SaeConfig.FILE, SaeWeights.WEIGHTS_FILE)),
         datasetIdentity(source));
   }
 
-  private static HookPoint hookOf(SaeWeights sae, Path saeDir, Gpt2Config cfg, Path modelDir) {
+  private static HookPoint hookOf(SaeWeights sae, Path saeDir, ModelConfig cfg, Path modelDir) {
     Path cfgFile = saeDir.resolve(SaeConfig.FILE);
     HookPoint hook;
     try {

@@ -34,7 +34,7 @@ import org.featureatlas.data.Manifest;
 import org.featureatlas.fs.AtomicDirectory;
 import org.featureatlas.fs.OutputGuard;
 import org.featureatlas.fs.TempDirs;
-import org.featureatlas.model.Gpt2Model;
+import org.featureatlas.model.LanguageModel;
 import org.featureatlas.progress.Progress;
 import org.featureatlas.progress.Stages;
 import org.featureatlas.sae.SaeEncoder;
@@ -90,7 +90,7 @@ public final class Generation {
     correlationPlan(in, memory, 0); // refuses a budget too small for one feature's correlation sums before pass A
     Path work = TempDirs.create(out, "work");
     try (NDManager manager = NDManager.newBaseManager(device(req.device()));
-        Gpt2Model model = new Gpt2Model(in.weights(), manager)) {
+        LanguageModel model = in.weights().newModel(manager)) {
       Path cache = work.resolve(ShardInfo.CACHE);
       ActivationPass.State state = passA(in, model, manager, plan, 0, plan.batches(), cache, req.settings().topK());
       finish(req, in, model, manager, plan, state, List.of(cache), out, memory);
@@ -110,7 +110,7 @@ public final class Generation {
     int to = plan.shardStart(shard + 1, shards);
     try (AtomicDirectory dir = AtomicDirectory.create(out);
         NDManager manager = NDManager.newBaseManager(device(req.device()));
-        Gpt2Model model = new Gpt2Model(in.weights(), manager)) {
+        LanguageModel model = in.weights().newModel(manager)) {
       ActivationPass.State state = passA(in, model, manager, plan, from, to, dir.path().resolve(ShardInfo.CACHE), req.settings().topK());
       stage("write shard", () -> {
         writeState(dir.path().resolve(ShardInfo.STATE), state);
@@ -169,7 +169,7 @@ public final class Generation {
       caches.add(Check.readableFile(dir.resolve(ShardInfo.CACHE)));
     }
     try (NDManager manager = NDManager.newBaseManager(device(req.device()));
-        Gpt2Model model = new Gpt2Model(in.weights(), manager)) {
+        LanguageModel model = in.weights().newModel(manager)) {
       finish(req, in, model, manager, plan, state, caches, out, memory);
     }
   }
@@ -231,7 +231,7 @@ public final class Generation {
     return m.contains("out of memory") || m.contains("can't allocate memory") || m.contains("failed to allocate");
   }
 
-  private ActivationPass.State passA(AtlasInputs in, Gpt2Model model, NDManager manager, BatchPlan plan,
+  private ActivationPass.State passA(AtlasInputs in, LanguageModel model, NDManager manager, BatchPlan plan,
       int from, int to, Path cacheFile, int topK) {
     long tokens = 0;
     for (int b = from; b < to; b++) tokens += (long) plan.sequences(b) * in.dataset().seqLen();
@@ -252,7 +252,7 @@ public final class Generation {
     });
   }
 
-  private void finish(GenerateRequest req, AtlasInputs in, Gpt2Model model, NDManager manager, BatchPlan plan,
+  private void finish(GenerateRequest req, AtlasInputs in, LanguageModel model, NDManager manager, BatchPlan plan,
       ActivationPass.State state, List<Path> caches, Path out, MemoryBudget.Plan memory) {
     GenerateSettings set = req.settings();
     int dSae = in.dSae();
@@ -266,7 +266,7 @@ public final class Generation {
     }
   }
 
-  private void finish(GenerateRequest req, AtlasInputs in, Gpt2Model model, NDManager manager, BatchPlan plan,
+  private void finish(GenerateRequest req, AtlasInputs in, LanguageModel model, NDManager manager, BatchPlan plan,
       ActivationPass.State state, List<Path> caches, Path out, MemoryBudget.Plan memory, LogitEffects effects) {
     GenerateSettings set = req.settings();
     int seqLen = in.dataset().seqLen();
@@ -310,7 +310,7 @@ public final class Generation {
    * features per block as the budget allows); each block sweeps the cache and runs the ablations of its
    * features, and the last one builds the windows.
    */
-  private void passC(AtlasInputs in, GenerateSettings set, BatchPlan plan, List<Path> caches, Gpt2Model model, NDManager manager,
+  private void passC(AtlasInputs in, GenerateSettings set, BatchPlan plan, List<Path> caches, LanguageModel model, NDManager manager,
       MemoryBudget.Plan memory, LogitEffects effects, Selection selection, Map<Long, Example> examples) {
     int seqLen = in.dataset().seqLen();
     List<Selection.Ref> refs = selection.distinct();

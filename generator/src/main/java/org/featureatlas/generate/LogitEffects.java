@@ -3,6 +3,7 @@ package org.featureatlas.generate;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -11,15 +12,19 @@ import org.featureatlas.data.Logits;
 import org.featureatlas.data.TokenValue;
 import org.featureatlas.data.UnitScore;
 import org.featureatlas.io.HostTensor;
+import org.featureatlas.model.FinalNorm;
 import org.featureatlas.model.Gpt2Model;
 import org.featureatlas.model.HookPoint;
-import org.featureatlas.model.HookSite;
+import org.featureatlas.model.LanguageModel;
 
 /**
- * Weight-only quantities of every feature. With {@code u_i = W_dec[i] W_down} (W_down = the block's
- * mlp.c_proj for mlp.hook_post, else the identity) and {@code W_U[d, v] = ln_f.weight[d] * wte[v, d]}:
+ * Weight-only quantities of every feature. With {@code u_i = W_dec[i] W_down} (W_down = the linear map from the
+ * hook to the block's write, {@link LanguageModel#toResidual}: the down projection for mlp.hook_post, the output
+ * projection for attn.hook_z, else the identity) and {@code W_U[d, v] = scale[d] * unembed[v, d]} (the final
+ * norm's multiplier folded in):
  * the logit effect {@code v_i = u_i W_U} centred over the vocabulary (tables and histogram), and for the
- * ablation of pass C the direction {@code ~u_i = u_i - mean(u_i)} and {@code ~v_i = ~u_i W_U}. Also the
+ * ablation of pass C the direction {@code ~u_i = u_i - mean(u_i)} (for a LayerNorm final norm; {@code ~u_i = u_i}
+ * for RMSNorm, which does not centre) and {@code ~v_i = ~u_i W_U}. Also the
  * neuron alignment of each decoder row.
  *
  * <p>{@code v} is formed in chunks of {@code chunk} features ({@code u[from:to] W_U}, one product per
@@ -35,7 +40,7 @@ final class LogitEffects implements AutoCloseable {
   final int chunk;
   /** [dSae * dModel] centred direct-path directions. */
   final float[] uCentred;
-  /** [vocab] ln_f.bias W_U: the logits' constant part. */
+  /** [vocab] the final norm's bias times the unembedding, plus the unembedding bias: the logits' constant part (0 for RMSNorm). */
   final float[] logitBias;
   /** max_v |~v_i[v]| per feature, which bounds the ablation's logit change. */
   final float[] maxAbsV;
@@ -63,22 +68,27 @@ final class LogitEffects implements AutoCloseable {
     this.logits = new ArrayList<>(dSae);
   }
 
-  static LogitEffects compute(Gpt2Model model, HostTensor wDec, HookPoint hook, int nLogits, int nBins, int chunk,
+  static LogitEffects compute(LanguageModel model, HostTensor wDec, HookPoint hook, int nLogits, int nBins, int chunk,
       NDManager parent, Runnable tick) {
     NDManager m = parent.newSubManager();
     try {
       NDArray dec = Gpt2Model.toNd(wDec, m); // [dSae, dIn]
-      NDArray u = hook.site() == HookSite.MLP_POST
-          ? dec.matMul(model.param("h." + hook.layer() + ".mlp.c_proj.weight")) // [dSae, dModel]
-          : dec; // [dSae, dModel]
-      NDArray unembed = model.param(model.params().containsKey("lm_head.weight") ? "lm_head.weight" : "wte.weight"); // [vocab, dModel]
-      NDArray scaled = unembed.mul(model.param("ln_f.weight")); // [vocab, dModel]
+      NDArray u = model.toResidual(hook, dec); // [dSae, dModel]
+      FinalNorm norm = model.finalNorm();
+      NDArray unembed = model.unembed(); // [vocab, dModel]
+      NDArray scaled = unembed.mul(norm.scale(m)); // [vocab, dModel]
       scaled.attach(m);
       NDArray wU = scaled.transpose(); // [dModel, vocab]
-      NDArray bias = unembed.matMul(model.param("ln_f.bias")); // [vocab]
+      NDArray bias = norm.bias() == null ? m.zeros(new Shape(unembed.getShape().get(0))) // [vocab]
+          : unembed.matMul(norm.bias()); // [vocab]
       bias.attach(m);
+      if (model.unembedBias() != null) {
+        bias = bias.add(model.unembedBias()); // [vocab]
+      }
       NDArray wUSum = wU.sum(new int[] {0}, true); // [1, vocab]
-      NDArray meanU = u.mean(new int[] {1}, true); // [dSae, 1]
+      // ~u: centred over d_model when the final norm centres (LayerNorm), u itself for RMSNorm.
+      NDArray meanU = norm.kind().centres() ? u.mean(new int[] {1}, true) // [dSae, 1]
+          : m.zeros(new Shape(u.getShape().get(0), 1)); // [dSae, 1]
       float[] uCentred = u.sub(meanU).toFloatArray(); // [dSae, dModel]
       LogitEffects e = new LogitEffects(m, u, wU, chunk, uCentred, meanU.toFloatArray(), wUSum.toFloatArray(),
           bias.toFloatArray());

@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Locale;
 import org.featureatlas.check.AtlasException;
 import org.featureatlas.check.Check;
-import org.featureatlas.model.Gpt2Config;
+import org.featureatlas.model.ModelConfig;
 
 /**
  * The memory a generation run may use ({@code --memory}), and how it is split among the stages. The
@@ -130,13 +130,12 @@ public final class MemoryBudget {
    * @param nLogits entries of a logit table
    * @param nBins histogram bins
    */
-  record Sizes(Gpt2Config model, long modelParams, long saeParams, int dSae, int dIn, int dSaeB, int batchRows,
+  record Sizes(ModelConfig model, long modelParams, long saeParams, int dSae, int dIn, int dSaeB, int batchRows,
       int seqLen, int shownPerFeature, int window, int hoverK, int nLogits, int nBins, int nUnits) {}
 
   /** The sizes of a run with inputs {@code in}, settings {@code set} and {@code batchSize} sequences per batch. */
   static Sizes sizes(AtlasInputs in, GenerateSettings set, int batchSize) {
-    long modelParams = 0;
-    for (var t : in.weights().all().values()) modelParams += t.data().length;
+    long modelParams = in.weights().parameterCount();
     long saeParams = params(in.sae()) + (in.saeB() == null ? 0 : params(in.saeB()));
     int batchRows = Math.min(batchSize, in.dataset().nSeq()) * in.dataset().seqLen();
     return new Sizes(in.weights().config(), modelParams, saeParams, in.dSae(), in.dIn(), in.dSaeB(), batchRows,
@@ -169,7 +168,7 @@ public final class MemoryBudget {
      * samples, logit tables).
      */
     long fixedBytes() {
-      Gpt2Config c = s.model();
+      ModelConfig c = s.model();
       long weights = 8 * s.modelParams() + 8 * s.saeParams();
       long directions = 8L * s.dSae() * c.dModel() + 8L * c.vocabSize() * c.dModel() + 16L * c.vocabSize();
       long perFeature = 64 + 12L * s.shownPerFeature() + 16L * s.nBins() + 2L * (64 + 48L * s.nLogits())
@@ -222,7 +221,7 @@ public final class MemoryBudget {
      * and Java copies) and the final residual stream, and the sparse rows.
      */
     long passABytes() {
-      Gpt2Config c = s.model();
+      ModelConfig c = s.model();
       long perRow = 4L * (12L * c.dModel() + 3L * c.dMlp() + 2L * c.nHead() * s.seqLen() + 3L * s.dIn()
           + 3L * ((long) s.dSae() + s.dSaeB()));
       return perRow * s.batchRows();
@@ -235,7 +234,7 @@ public final class MemoryBudget {
 
     /** Pass C's logits of one batch: PyTorch's and the shifted Java copy, with the batch's residual rows. */
     long logitsBatchBytes() {
-      Gpt2Config c = s.model();
+      ModelConfig c = s.model();
       return 8L * s.batchRows() * (c.vocabSize() + 2L * c.dModel());
     }
 

@@ -13,19 +13,20 @@ import java.util.stream.IntStream;
 import org.featureatlas.data.Example;
 import org.featureatlas.data.TokenValue;
 import org.featureatlas.dataset.TokenDataset;
-import org.featureatlas.model.Gpt2Model;
+import org.featureatlas.model.LanguageModel;
 
 /**
  * Pass C: example windows. For every shown (feature i, position) the window {@code t-left .. t+right}
  * (clipped to the sequence) gets its tokens, activations, and at each active position q the ablation
  * {@code x' = x - f_i W_dec[i]} carried by the direct path to the final residual stream:
- * {@code r' = r - f_i u_i}, then the real ln_f and the unembedding. With {@code d = logits' - logits}
+ * {@code r' = r - f_i u_i}, then the model's real final norm and the unembedding. With {@code d = logits' - logits}
  * computed directly (no cancellation):
  * <pre>
  *   d = (logits - b) (sigma / sigma' - 1) - (f / sigma') ~v_i      (b = ln_f.bias W_U)
  *   logprob_change = log_softmax(logits) - log_softmax(logits') = log(sum_v p_v exp(d_v)) - d
  * </pre>
- * where sigma, sigma' are the LayerNorm scales of r and r'; {@link Ablation} evaluates this on the
+ * where sigma, sigma' are the final norm's scales of r and r' (LayerNorm: of the centred vectors; RMSNorm: the root
+ * mean square of the vectors themselves, with {@code b = 0} and {@code ~v = v}); {@link Ablation} evaluates this on the
  * logits shifted by their maximum. The final residual stream comes from pass A's cache, so this pass
  * runs only ln_f and the unembedding, and only for the positions it ablates.
  *
@@ -39,22 +40,25 @@ final class WindowPass {
   /** Rows whose shifted logits (vocab floats each) share the last-level cache while their pairs run. */
   private static final int ROW_GROUP = 64;
 
-  private final Gpt2Model model;
+  private final LanguageModel model;
   private final LogitEffects effects;
   private final TokenDataset data;
   private final int left;
   private final int right;
   private final int hoverK;
   private final double eps;
+  /** Whether the final norm centres (LayerNorm); RMSNorm's scale is of the uncentred vector. */
+  private final boolean centres;
 
-  WindowPass(Gpt2Model model, LogitEffects effects, TokenDataset data, int left, int right, int hoverK) {
+  WindowPass(LanguageModel model, LogitEffects effects, TokenDataset data, int left, int right, int hoverK) {
     this.model = model;
     this.effects = effects;
     this.data = data;
     this.left = left;
     this.right = right;
     this.hoverK = hoverK;
-    this.eps = model.config().layerNormEpsilon();
+    this.eps = model.finalNorm().eps();
+    this.centres = model.finalNorm().kind().centres();
   }
 
   /** Ablation results at one (batch row, feature). */
@@ -224,8 +228,10 @@ final class WindowPass {
     float[] centred = new float[resid.length];
     for (int r = 0; r < nRows; r++) {
       double mean = 0;
-      for (int j = 0; j < dModel; j++) mean += resid[r * dModel + j];
-      mean /= dModel;
+      if (centres) {
+        for (int j = 0; j < dModel; j++) mean += resid[r * dModel + j];
+        mean /= dModel;
+      }
       double ss = 0;
       for (int j = 0; j < dModel; j++) {
         double c = resid[r * dModel + j] - mean;

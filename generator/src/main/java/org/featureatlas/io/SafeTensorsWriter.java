@@ -33,8 +33,19 @@ public final class SafeTensorsWriter {
    */
   public static void write(Path file, Map<String, HostTensor> tensors, boolean f16,
       Map<String, String> metadata) {
-    String dtype = f16 ? "F16" : "F32";
-    int size = f16 ? 2 : 4;
+    write(file, tensors, f16 ? "F16" : "F32", metadata);
+  }
+
+  /**
+   * Writes {@code tensors} to {@code file} as {@code dtype} ({@code F32}, {@code F16} or {@code BF16}, each
+   * value rounded to nearest even), with optional {@code metadata} (may be empty or null).
+   */
+  public static void write(Path file, Map<String, HostTensor> tensors, String dtype,
+      Map<String, String> metadata) {
+    if (!dtype.equals("F32") && !dtype.equals("F16") && !dtype.equals("BF16")) {
+      throw new IllegalArgumentException("dtype " + dtype + " (F32, F16 or BF16)");
+    }
+    int size = dtype.equals("F32") ? 4 : 2;
     Map<String, HostTensor> sorted = new TreeMap<>(tensors);
     Map<String, Object> header = new TreeMap<>();
     if (metadata != null && !metadata.isEmpty()) {
@@ -71,10 +82,10 @@ public final class SafeTensorsWriter {
             out.write(buf.array(), 0, buf.position());
             buf.clear();
           }
-          if (f16) {
-            buf.putShort(Float16.floatToHalf(v));
-          } else {
-            buf.putFloat(v);
+          switch (dtype) {
+            case "F16" -> buf.putShort(Float16.floatToHalf(v));
+            case "BF16" -> buf.putShort(Float16.floatToBf16(v));
+            default -> buf.putFloat(v);
           }
         }
       }

@@ -5,7 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 
 /** Causal multi-head self-attention with a fused QKV projection. */
-final class Attention {
+final class Attention implements SelfAttention {
   private final Conv1D qkv; // [dModel] -> [3 * dModel]
   private final Conv1D proj; // [dModel] -> [dModel]
   private final int nHead;
@@ -16,8 +16,10 @@ final class Attention {
     this.nHead = nHead;
   }
 
-  /** {@code x [batch, seq, dModel]} (already normalised), {@code maskBias [seq, seq]}: 0 or -inf. */
-  NDArray apply(NDArray x, NDArray maskBias) {
+  /** {@code x [batch, seq, dModel]} (already normalised) to the merged heads {@code [batch, seq, dModel]}. */
+  @Override
+  public NDArray z(NDArray x, AttentionInputs inputs) {
+    NDArray maskBias = inputs.maskBias(); // [seq, seq]
     long batch = x.getShape().get(0);
     long seq = x.getShape().get(1);
     long dModel = x.getShape().get(2);
@@ -30,7 +32,16 @@ final class Attention {
     NDArray scores = q.matMul(k).div(Math.sqrt(dHead)).add(maskBias); // [batch, nHead, seq, seq]
     NDArray weights = scores.softmax(-1); // [batch, nHead, seq, seq]
     NDArray z = weights.matMul(v); // [batch, nHead, seq, dHead]
-    NDArray merged = z.transpose(0, 2, 1, 3).reshape(new Shape(batch, seq, dModel)); // [batch, seq, dModel]
-    return proj.apply(merged); // [batch, seq, dModel]
+    return z.transpose(0, 2, 1, 3).reshape(new Shape(batch, seq, dModel)); // [batch, seq, dModel]
+  }
+
+  @Override
+  public NDArray out(NDArray z) {
+    return proj.apply(z); // [batch, seq, dModel]
+  }
+
+  /** The output projection's weight {@code [dModel, dModel]} ({@code [in, out]}). */
+  NDArray projWeight() {
+    return proj.weight();
   }
 }

@@ -3,15 +3,18 @@ package org.featureatlas.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
 
-/** One pre-LayerNorm transformer block, recording its hook values into a {@link Trace}. */
+/**
+ * One pre-norm transformer block ({@code x + attn(norm1(x))}, then {@code + mlp(norm2(.))}), recording its hook
+ * values into a {@link Trace}. GPT-2 and the Llama family share it; they differ in their parts.
+ */
 final class Block {
   private final int layer;
-  private final LayerNorm ln1;
-  private final Attention attn;
-  private final LayerNorm ln2;
-  private final Mlp mlp;
+  private final Norm ln1;
+  private final SelfAttention attn;
+  private final Norm ln2;
+  private final FeedForward mlp;
 
-  Block(int layer, LayerNorm ln1, Attention attn, LayerNorm ln2, Mlp mlp) {
+  Block(int layer, Norm ln1, SelfAttention attn, Norm ln2, FeedForward mlp) {
     this.layer = layer;
     this.ln1 = ln1;
     this.attn = attn;
@@ -24,7 +27,7 @@ final class Block {
    * block's temporaries are closed on return (autograd keeps what backward needs); only the
    * output and captured hook values survive.
    */
-  NDArray apply(NDArray residPre, NDArray maskBias, Trace trace) {
+  NDArray apply(NDArray residPre, AttentionInputs inputs, Trace trace) {
     // Recorded outside the block's scope: residPre belongs to the enclosing one.
     if (trace.record(layer, HookSite.RESID_PRE, residPre)) {
       return null;
@@ -32,7 +35,7 @@ final class Block {
     NDArray out;
     try (NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
-      out = run(residPre, maskBias, trace);
+      out = run(residPre, inputs, trace);
       if (out != null) {
         NDScope.unregister(out);
       }
@@ -43,8 +46,12 @@ final class Block {
     return out;
   }
 
-  private NDArray run(NDArray residPre, NDArray maskBias, Trace trace) {
-    NDArray attnOut = attn.apply(ln1.apply(residPre), maskBias); // [batch, seq, dModel]
+  private NDArray run(NDArray residPre, AttentionInputs inputs, Trace trace) {
+    NDArray z = attn.z(ln1.apply(residPre), inputs); // [batch, seq, nHead * dHead]
+    if (trace.record(layer, HookSite.ATTN_Z, z)) {
+      return null;
+    }
+    NDArray attnOut = attn.out(z); // [batch, seq, dModel]
     if (trace.record(layer, HookSite.ATTN_OUT, attnOut)) {
       return null;
     }
@@ -65,5 +72,13 @@ final class Block {
       return null;
     }
     return residPost;
+  }
+
+  SelfAttention attention() {
+    return attn;
+  }
+
+  FeedForward mlp() {
+    return mlp;
   }
 }

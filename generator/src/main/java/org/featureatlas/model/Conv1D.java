@@ -12,6 +12,10 @@ final class Conv1D {
     this.bias = bias;
   }
 
+  NDArray weight() {
+    return weight;
+  }
+
   NDArray apply(NDArray x) {
     return x.matMul(weight).add(bias); // [batch, seq, out]
   }

@@ -6,10 +6,10 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 
-/** Token plus learned position embeddings: {@code wte[token] + wpe[position]}. */
+/** Token plus learned position embeddings: {@code wte[token] + wpe[position]} ({@code wte[token]} alone without wpe). */
 final class Embedding {
   private final NDArray wte; // [vocab, dModel]
-  private final NDArray wpe; // [nPositions, dModel]
+  private final NDArray wpe; // [nPositions, dModel], or null
 
   Embedding(NDArray wte, NDArray wpe) {
     this.wte = wte;
@@ -25,6 +25,9 @@ final class Embedding {
     NDArray ids = tokens.toType(DataType.INT64, false).reshape(batch * seq); // [batch * seq]
     NDArray tok = wte.get(new NDIndex("{}", ids)); // [batch * seq, dModel]
     tok.attach(m);
+    if (wpe == null) {
+      return tok.reshape(new Shape(batch, seq, dModel)); // [batch, seq, dModel]
+    }
     NDArray pos = wpe.get(new NDIndex("0:{}", seq)); // [seq, dModel]
     pos.attach(m);
     return tok.reshape(new Shape(batch, seq, dModel)).add(pos); // [batch, seq, dModel]

@@ -18,7 +18,7 @@ import org.featureatlas.check.IoErrors;
  * @param activationFunction only {@code gelu_new} (or its alias {@code gelu_pytorch_tanh})
  */
 public record Gpt2Config(int nLayer, int nHead, int nEmbd, int nPositions, int vocabSize, int nInner,
-    double layerNormEpsilon, String activationFunction) {
+    double layerNormEpsilon, String activationFunction) implements ModelConfig {
 
   private static final ObjectMapper JSON = new ObjectMapper()
       .enable(SerializationFeature.INDENT_OUTPUT)
@@ -109,17 +109,35 @@ public record Gpt2Config(int nLayer, int nHead, int nEmbd, int nPositions, int v
     }
   }
 
+  @Override
+  public String modelType() {
+    return "gpt2";
+  }
+
+  @Override
+  public int context() {
+    return nPositions;
+  }
+
+  @Override
+  public NormKind normKind() {
+    return NormKind.LAYER_NORM;
+  }
+
   /** Width of the MLP hidden layer. */
+  @Override
   public int dMlp() {
     return nInner;
   }
 
   /** Width of one attention head. */
+  @Override
   public int dHead() {
     return nEmbd / nHead;
   }
 
   /** Width of the residual stream. */
+  @Override
   public int dModel() {
     return nEmbd;
   }

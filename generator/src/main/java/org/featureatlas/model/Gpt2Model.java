@@ -21,7 +21,7 @@ import org.featureatlas.io.HostTensor;
  * The forward pass uses only NDArray ops, so it is differentiable under a DJL GradientCollector.
  * Hook values are requested per call ({@link ForwardOptions}), never registered on the model.
  */
-public final class Gpt2Model implements AutoCloseable {
+public final class Gpt2Model implements LanguageModel {
   private final Gpt2Config config;
   private final NDManager manager;
   private final Map<String, NDArray> params;
@@ -29,6 +29,7 @@ public final class Gpt2Model implements AutoCloseable {
   private final Embedding embedding;
   private final List<Block> blocks = new ArrayList<>();
   private final LayerNorm lnF;
+  private final FinalNorm finalNorm;
 
   /** Copies {@code weights} into NDArrays owned by a sub-manager of {@code manager}. */
   public Gpt2Model(Gpt2Weights weights, NDManager manager) {
@@ -54,6 +55,8 @@ public final class Gpt2Model implements AutoCloseable {
               new Conv1D(p.get(h + "mlp.c_proj.weight"), p.get(h + "mlp.c_proj.bias")))));
     }
     this.lnF = new LayerNorm(p.get("ln_f.weight"), p.get("ln_f.bias"), config.layerNormEpsilon());
+    this.finalNorm = new FinalNorm(NormKind.LAYER_NORM, p.get("ln_f.weight"), p.get("ln_f.bias"),
+        config.layerNormEpsilon(), false);
   }
 
   /**
@@ -67,8 +70,37 @@ public final class Gpt2Model implements AutoCloseable {
     return manager.create(buf, new Shape(t.shape()), DataType.FLOAT32);
   }
 
+  @Override
   public Gpt2Config config() {
     return config;
+  }
+
+  @Override
+  public FinalNorm finalNorm() {
+    return finalNorm;
+  }
+
+  /** {@code lm_head.weight} when the checkpoint has one, else the tied {@code wte.weight}. */
+  @Override
+  public NDArray unembed() {
+    return params.get(unembedName);
+  }
+
+  @Override
+  public NDArray unembedBias() {
+    return null;
+  }
+
+  /** {@code mlp.hook_post} and {@code attn.hook_z} through the block's {@code c_proj} weight ({@code [in, out]}). */
+  @Override
+  public NDArray toResidual(HookPoint hook, NDArray values) {
+    config.checkIn(hook);
+    Block block = blocks.get(hook.layer());
+    return switch (hook.site()) {
+      case MLP_POST -> values.matMul(((Mlp) block.mlp()).projWeight()); // [..., dModel]
+      case ATTN_Z -> values.matMul(((Attention) block.attention()).projWeight()); // [..., dModel]
+      default -> values;
+    };
   }
 
   /** The parameter {@code name} (Hugging Face name without prefix). */
@@ -89,6 +121,7 @@ public final class Gpt2Model implements AutoCloseable {
    * Runs {@code tokens [batch, seq]} (any integer type) through the model. Every returned array is
    * attached to {@code tokens.getManager()}.
    */
+  @Override
   public ForwardResult forward(NDArray tokens, ForwardOptions options) {
     Shape shape = tokens.getShape();
     if (shape.dimension() != 2) {
@@ -110,10 +143,10 @@ public final class Gpt2Model implements AutoCloseable {
     // Temporaries of the pass are closed on return; results are unregistered from the scope.
     try (NDScope scope = new NDScope()) {
       scope.suppressNotUsedWarning();
-      NDArray maskBias = causalMaskBias(m, (int) seq); // [seq, seq]
+      AttentionInputs inputs = new AttentionInputs(causalMaskBias(m, (int) seq, 0), null, null); // mask [seq, seq]
       NDArray x = embedding.apply(tokens); // [batch, seq, dModel]
       for (Block block : blocks) {
-        x = block.apply(x, maskBias, trace); // [batch, seq, dModel]
+        x = block.apply(x, inputs, trace); // [batch, seq, dModel]
         if (trace.stopped()) {
           return new ForwardResult(Collections.unmodifiableMap(trace.values()), null, null);
         }
@@ -132,18 +165,24 @@ public final class Gpt2Model implements AutoCloseable {
    * The logits of final residual-stream vectors {@code [..., dModel]} (ln_f, then the unembedding),
    * attached to the input's manager.
    */
+  @Override
   public NDArray logits(NDArray finalResid) {
     NDArray unembedT = params.get(unembedName).transpose(); // [dModel, vocab]
     unembedT.attach(finalResid.getManager());
     return lnF.apply(finalResid).matMul(unembedT); // [..., vocab]
   }
 
-  /** 0 where key position {@code j <= i} (query), negative infinity above the diagonal. */
-  private static NDArray causalMaskBias(NDManager m, int seq) {
+  /**
+   * 0 where key position {@code j <= i} (query) and, when {@code window > 0}, {@code i - j < window}; negative
+   * infinity elsewhere.
+   */
+  static NDArray causalMaskBias(NDManager m, int seq, int window) {
     float[] bias = new float[seq * seq];
     for (int i = 0; i < seq; i++) {
-      for (int j = i + 1; j < seq; j++) {
-        bias[i * seq + j] = Float.NEGATIVE_INFINITY;
+      for (int j = 0; j < seq; j++) {
+        if (j > i || (window > 0 && i - j >= window)) {
+          bias[i * seq + j] = Float.NEGATIVE_INFINITY;
+        }
       }
     }
     return m.create(bias, new Shape(seq, seq)); // [seq, seq]

@@ -3,10 +3,12 @@ package org.featureatlas.model;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
@@ -16,14 +18,13 @@ import java.util.regex.Pattern;
 import org.featureatlas.check.Check;
 import org.featureatlas.check.IoErrors;
 import org.featureatlas.io.HostTensor;
-import org.featureatlas.io.SafeTensors;
 import org.featureatlas.io.SafeTensorsWriter;
 
 /**
  * GPT-2 weights on the host, by Hugging Face name without the optional {@code transformer.} prefix
  * (e.g. {@code h.0.attn.c_attn.weight}). Conv1D weights are {@code [in, out]}: {@code y = x @ W + b}.
  */
-public final class Gpt2Weights {
+public final class Gpt2Weights implements ModelWeights {
   public static final String CONFIG_FILE = "config.json";
   public static final String WEIGHTS_FILE = "model.safetensors";
   private static final String PREFIX = "transformer.";
@@ -32,10 +33,16 @@ public final class Gpt2Weights {
 
   private final Gpt2Config config;
   private final Map<String, HostTensor> tensors;
+  private final List<String> files;
 
   private Gpt2Weights(Gpt2Config config, Map<String, HostTensor> tensors) {
+    this(config, tensors, List.of(CONFIG_FILE, WEIGHTS_FILE));
+  }
+
+  private Gpt2Weights(Gpt2Config config, Map<String, HostTensor> tensors, List<String> weightFiles) {
     this.config = config;
     this.tensors = Collections.unmodifiableMap(new TreeMap<>(tensors));
+    this.files = weightFiles;
   }
 
   /** Every tensor name and shape a checkpoint of {@code config} must hold (no lm_head), in model order. */
@@ -66,21 +73,24 @@ public final class Gpt2Weights {
   }
 
   /**
-   * Loads {@code modelDir/config.json} and {@code modelDir/model.safetensors}. Names may carry the
-   * {@code transformer.} prefix; extra tensors (attention mask buffers) are ignored.
+   * Loads {@code modelDir/config.json} and {@code modelDir/model.safetensors} (or a sharded checkpoint, see
+   * {@link Checkpoint}). Names may carry the {@code transformer.} prefix; extra tensors (attention mask
+   * buffers) are ignored.
    */
   public static Gpt2Weights load(Path modelDir) {
     Check.directory(modelDir);
     Gpt2Config config = Gpt2Config.read(modelDir.resolve(CONFIG_FILE));
-    Path file = modelDir.resolve(WEIGHTS_FILE);
     Map<String, HostTensor> tensors = new TreeMap<>();
-    try (SafeTensors st = SafeTensors.open(file)) {
+    List<String> files = new ArrayList<>(List.of(CONFIG_FILE));
+    try (Checkpoint st = Checkpoint.open(modelDir)) {
+      Path file = st.source();
+      files.addAll(st.files());
       Map<String, String> stored = new TreeMap<>();
       for (String name : st.names()) {
         String plain = name.startsWith(PREFIX) ? name.substring(PREFIX.length()) : name;
         stored.put(plain, name);
       }
-      checkBlockCount(config, stored.keySet(), modelDir.resolve(CONFIG_FILE));
+      checkBlockCount(config, stored.keySet(), modelDir.resolve(CONFIG_FILE), file.getFileName().toString());
       Map<String, long[]> expected = new LinkedHashMap<>(expectedShapes(config));
       if (stored.containsKey(LM_HEAD)) {
         expected.put(LM_HEAD, new long[] {config.vocabSize(), config.nEmbd()});
@@ -90,15 +100,15 @@ public final class Gpt2Weights {
         Check.file(name != null, file, "missing tensor " + e.getKey() + " (expected shape "
             + Arrays.toString(e.getValue()) + ")");
         long[] found = st.shape(name);
-        Check.file(Arrays.equals(found, e.getValue()), file, "tensor " + name + " has shape "
+        Check.file(Arrays.equals(found, e.getValue()), st.fileOf(name), "tensor " + name + " has shape "
             + Arrays.toString(found) + ", expected " + Arrays.toString(e.getValue()) + " from "
             + CONFIG_FILE);
         HostTensor t = st.get(name);
-        Check.finite(t.data(), file, name);
+        Check.finite(t.data(), st.fileOf(name), name);
         tensors.put(e.getKey(), t);
       }
     }
-    return new Gpt2Weights(config, tensors);
+    return new Gpt2Weights(config, tensors, List.copyOf(files));
   }
 
   /**
@@ -106,7 +116,7 @@ public final class Gpt2Weights {
    * ({@code h.<i>.*}), before any table of {@code n_layer} entries is built. The sizes of the other
    * fields are bounded by the shape checks that follow, which read the header only.
    */
-  private static void checkBlockCount(Gpt2Config config, Set<String> names, Path configFile) {
+  private static void checkBlockCount(Gpt2Config config, Set<String> names, Path configFile, String weightsFile) {
     Set<Integer> blocks = new HashSet<>();
     for (String name : names) {
       Matcher m = BLOCK.matcher(name);
@@ -119,7 +129,7 @@ public final class Gpt2Weights {
       }
     }
     Check.file(config.nLayer() <= blocks.size(), configFile, "n_layer " + config.nLayer() + " but "
-        + WEIGHTS_FILE + " holds " + blocks.size() + (blocks.size() == 1 ? " block" : " blocks"));
+        + weightsFile + " holds " + blocks.size() + (blocks.size() == 1 ? " block" : " blocks"));
   }
 
   /**
@@ -188,8 +198,28 @@ public final class Gpt2Weights {
     SafeTensorsWriter.write(modelDir.resolve(WEIGHTS_FILE), tensors, f16, Map.of("format", "pt"));
   }
 
+  @Override
   public Gpt2Config config() {
     return config;
+  }
+
+  @Override
+  public long parameterCount() {
+    long n = 0;
+    for (HostTensor t : tensors.values()) {
+      n += t.data().length;
+    }
+    return n;
+  }
+
+  @Override
+  public List<String> files() {
+    return files;
+  }
+
+  @Override
+  public Gpt2Model newModel(ai.djl.ndarray.NDManager manager) {
+    return new Gpt2Model(this, manager);
   }
 
   /** The tensor {@code name} (without prefix). */

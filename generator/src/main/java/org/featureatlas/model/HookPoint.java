@@ -26,27 +26,31 @@ public record HookPoint(int layer, HookSite site) implements Comparable<HookPoin
     }
     throw new AtlasException("unsupported hook name '" + name + "' (expected blocks.L.hook_resid_pre, "
         + "blocks.L.hook_resid_mid, blocks.L.hook_resid_post, blocks.L.hook_attn_out, "
-        + "blocks.L.hook_mlp_out or blocks.L.mlp.hook_post)");
+        + "blocks.L.hook_mlp_out, blocks.L.mlp.hook_post or blocks.L.attn.hook_z)");
   }
 
-  /** Width of the hook's value: d_mlp for {@code mlp.hook_post}, else d_model. */
-  public int width(Gpt2Config config) {
-    return site == HookSite.MLP_POST ? config.dMlp() : config.nEmbd();
+  /** Width of the hook's value in {@code config}'s model ({@link ModelConfig#width}). */
+  public int width(ModelConfig config) {
+    return config.width(site);
   }
 
-  /** Whether the value is a write to (or a state of) the residual stream, which TransformerLens centres. */
+  /**
+   * Whether the value is a write to (or a state of) the residual stream, which TransformerLens centres in
+   * LayerNorm models; {@code mlp.hook_post} and {@code attn.hook_z} come before the writing projection.
+   */
   public boolean writesResidual() {
-    return site != HookSite.MLP_POST;
+    return site != HookSite.MLP_POST && site != HookSite.ATTN_Z;
   }
 
-  /** Fails unless the model has this hook's layer. */
-  public void checkIn(Gpt2Config config) {
-    if (layer >= config.nLayer()) {
-      throw new AtlasException("hook " + this + ": the model has only " + config.nLayer() + " layers");
-    }
+  /** Fails unless the model has this hook's layer and site. */
+  public void checkIn(ModelConfig config) {
+    config.checkIn(this);
   }
 
-  /** Order: by layer, then by position in the block (resid_pre, attn_out, resid_mid, mlp_post, mlp_out, resid_post). */
+  /**
+   * Order: by layer, then by position in the block (resid_pre, attn.hook_z, attn_out, resid_mid, mlp_post,
+   * mlp_out, resid_post).
+   */
   @Override
   public int compareTo(HookPoint o) {
     int c = Integer.compare(layer, o.layer);
@@ -56,11 +60,12 @@ public record HookPoint(int layer, HookSite site) implements Comparable<HookPoin
   private static int order(HookSite s) {
     return switch (s) {
       case RESID_PRE -> 0;
-      case ATTN_OUT -> 1;
-      case RESID_MID -> 2;
-      case MLP_POST -> 3;
-      case MLP_OUT -> 4;
-      case RESID_POST -> 5;
+      case ATTN_Z -> 1;
+      case ATTN_OUT -> 2;
+      case RESID_MID -> 3;
+      case MLP_POST -> 4;
+      case MLP_OUT -> 5;
+      case RESID_POST -> 6;
     };
   }
 

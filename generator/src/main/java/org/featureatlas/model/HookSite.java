@@ -7,7 +7,9 @@ public enum HookSite {
   RESID_POST("hook_resid_post"),
   ATTN_OUT("hook_attn_out"),
   MLP_OUT("hook_mlp_out"),
-  MLP_POST("mlp.hook_post");
+  MLP_POST("mlp.hook_post"),
+  /** Per-head attention results before the output projection, flattened head-major to n_heads x d_head. */
+  ATTN_Z("attn.hook_z");
 
   private final String suffix;
 

@@ -3,7 +3,7 @@ package org.featureatlas.model;
 import ai.djl.ndarray.NDArray;
 
 /** LayerNorm over the last axis: {@code (x - mean) / sqrt(var + eps) * weight + bias}, biased variance. */
-final class LayerNorm {
+final class LayerNorm implements Norm {
   private final NDArray weight; // [dModel]
   private final NDArray bias; // [dModel]
   private final float eps;
@@ -14,7 +14,8 @@ final class LayerNorm {
     this.eps = (float) eps;
   }
 
-  NDArray apply(NDArray x) {
+  @Override
+  public NDArray apply(NDArray x) {
     NDArray mean = x.mean(new int[] {-1}, true); // [batch, seq, 1]
     NDArray centred = x.sub(mean); // [batch, seq, dModel]
     NDArray var = centred.mul(centred).mean(new int[] {-1}, true); // [batch, seq, 1]

@@ -3,7 +3,7 @@ package org.featureatlas.model;
 import ai.djl.ndarray.NDArray;
 
 /** The MLP: {@code c_proj(gelu_new(c_fc(x)))}. */
-final class Mlp {
+final class Mlp implements FeedForward {
   private static final double GELU_C = Math.sqrt(2.0 / Math.PI);
   private final Conv1D fc; // [dModel] -> [dMlp]
   private final Conv1D proj; // [dMlp] -> [dModel]
@@ -14,13 +14,20 @@ final class Mlp {
   }
 
   /** The hidden activation after the GELU ({@code mlp.hook_post}). */
-  NDArray hidden(NDArray x) {
+  @Override
+  public NDArray hidden(NDArray x) {
     NDArray pre = fc.apply(x); // [batch, seq, dMlp]
     return geluNew(pre); // [batch, seq, dMlp]
   }
 
-  NDArray out(NDArray hidden) {
+  @Override
+  public NDArray out(NDArray hidden) {
     return proj.apply(hidden); // [batch, seq, dModel]
+  }
+
+  /** The down projection's weight {@code [dMlp, dModel]} ({@code [in, out]}). */
+  NDArray projWeight() {
+    return proj.weight();
   }
 
   /** {@code 0.5 x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3)))}. */

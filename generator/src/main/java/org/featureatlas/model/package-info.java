@@ -1,5 +1,6 @@
 /**
- * GPT-2: configuration, host weights from Hugging Face safetensors, TransformerLens hook points, and
- * a differentiable DJL forward pass that captures hook values.
+ * Language models behind one interface ({@link org.featureatlas.model.LanguageModel}), one implementation per
+ * family (GPT-2; the Llama family: Llama, Mistral, Qwen 2): configuration, host weights from Hugging Face
+ * safetensors (single or sharded), TransformerLens hook points, and DJL forward passes that capture hook values.
  */
 package org.featureatlas.model;

@@ -67,6 +67,12 @@ class GenerationReferenceTest {
     boolean centre = hook.writesResidual();
     assertEquals(centre, manifest.settings().get("center_writing_weights"));
     ReferenceAtlas ref = new ReferenceAtlas(in.weights, sae, saeB, in.ids, in.nSeq, in.seqLen, hook, centre);
+    assertMatchesReference(ref, sae, records, hook, seed);
+  }
+
+  /** Compares every feature record with {@code ref}'s float64 values. */
+  static void assertMatchesReference(ReferenceAtlas ref, SaeWeights sae, List<FeatureRecord> records, HookPoint hook,
+      long seed) {
     GenerateSettings set = GenerateSettings.defaults();
     int alive = 0;
     int examples = 0;

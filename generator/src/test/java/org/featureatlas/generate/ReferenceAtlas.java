@@ -29,7 +29,69 @@ final class ReferenceAtlas {
       int[] corrBUnits, double[] corrBPearson, double[] corrBCosine,
       List<Window> top, List<IntervalRef> intervals) {}
 
-  final Gpt2Weights w;
+  /**
+   * The float64 model the reference runs: hook values, final residual and logits of one sequence, logits of a
+   * changed final residual (the real final norm), the final norm's multiplier, the unembedding, and the linear
+   * map from a hook to its block's write ({@code [dIn][dModel]}, null for the identity).
+   */
+  interface Net {
+    double[][][] run(int[] seq, HookPoint hook); // {hook values [seq][dIn], final residual [seq][dModel], logits [seq][vocab]}
+
+    double[] logitsOf(double[] resid);
+
+    double[] normScale();
+
+    double unembed(int token, int d);
+
+    double[][] wDown(HookPoint hook);
+
+    int dModel();
+
+    int vocab();
+  }
+
+  /** GPT-2 through {@link ReferenceGpt2}. */
+  static Net gpt2(Gpt2Weights w) {
+    return new Net() {
+      public double[][][] run(int[] seq, HookPoint hook) {
+        ReferenceGpt2.Trace tr = ReferenceGpt2.forward(w, seq);
+        return new double[][][] {tr.hook(hook), tr.finalResid(), tr.logits()};
+      }
+
+      public double[] logitsOf(double[] resid) {
+        return ReferenceGpt2.logitsOf(w, resid);
+      }
+
+      public double[] normScale() {
+        float[] g = w.get("ln_f.weight").data();
+        double[] out = new double[g.length];
+        for (int d = 0; d < g.length; d++) out[d] = g[d];
+        return out;
+      }
+
+      public double unembed(int token, int d) {
+        return w.unembed().data()[token * dModel() + d];
+      }
+
+      public double[][] wDown(HookPoint hook) {
+        if (hook.site() != HookSite.MLP_POST && hook.site() != HookSite.ATTN_Z) return null;
+        HostTensor down = w.get("h." + hook.layer() + (hook.site() == HookSite.MLP_POST ? ".mlp.c_proj.weight" : ".attn.c_proj.weight"));
+        double[][] out = new double[down.rows()][down.cols()];
+        for (int j = 0; j < down.rows(); j++) for (int d = 0; d < down.cols(); d++) out[j][d] = down.at(j, d);
+        return out;
+      }
+
+      public int dModel() {
+        return w.config().nEmbd();
+      }
+
+      public int vocab() {
+        return w.config().vocabSize();
+      }
+    };
+  }
+
+  final Net w;
   final int nSeq;
   final int seqLen;
   final int[] ids;
@@ -42,6 +104,10 @@ final class ReferenceAtlas {
   final double[][] u;        // [dSae][dModel] direct-path direction W_dec[i] W_down
 
   ReferenceAtlas(Gpt2Weights w, SaeWeights sae, SaeWeights saeB, int[] ids, int nSeq, int seqLen, HookPoint hook, boolean centre) {
+    this(gpt2(w), sae, saeB, ids, nSeq, seqLen, hook, centre);
+  }
+
+  ReferenceAtlas(Net w, SaeWeights sae, SaeWeights saeB, int[] ids, int nSeq, int seqLen, HookPoint hook, boolean centre) {
     this.w = w;
     this.nSeq = nSeq;
     this.seqLen = seqLen;
@@ -52,9 +118,9 @@ final class ReferenceAtlas {
     logits = new double[n][];
     for (int s = 0; s < nSeq; s++) {
       int[] seq = java.util.Arrays.copyOfRange(ids, s * seqLen, (s + 1) * seqLen);
-      ReferenceGpt2.Trace tr = ReferenceGpt2.forward(w, seq);
+      double[][][] tr = w.run(seq, hook);
       for (int t = 0; t < seqLen; t++) {
-        double[] v = tr.hook(hook)[t].clone();
+        double[] v = tr[0][t].clone();
         if (centre) {
           double mean = 0;
           for (double a : v) mean += a;
@@ -62,22 +128,22 @@ final class ReferenceAtlas {
           for (int j = 0; j < v.length; j++) v[j] -= mean;
         }
         x[s * seqLen + t] = v;
-        finalResid[s * seqLen + t] = tr.finalResid()[t];
-        logits[s * seqLen + t] = tr.logits()[t];
+        finalResid[s * seqLen + t] = tr[1][t];
+        logits[s * seqLen + t] = tr[2][t];
       }
     }
     f = encode(sae, x);
     fB = saeB == null ? null : encode(saeB, x);
     int dSae = sae.config().dSae();
     int dIn = sae.config().dIn();
-    int dModel = w.config().nEmbd();
+    int dModel = w.dModel();
     u = new double[dSae][dModel];
     HostTensor dec = sae.wDec();
+    double[][] down = w.wDown(hook);
     for (int i = 0; i < dSae; i++) {
-      if (hook.site() == HookSite.MLP_POST) {
-        HostTensor down = w.get("h." + hook.layer() + ".mlp.c_proj.weight");
+      if (down != null) {
         for (int j = 0; j < dIn; j++) {
-          for (int d = 0; d < dModel; d++) u[i][d] += (double) dec.data()[i * dIn + j] * down.data()[j * dModel + d];
+          for (int d = 0; d < dModel; d++) u[i][d] += (double) dec.data()[i * dIn + j] * down[j][d];
         }
       } else {
         for (int d = 0; d < dModel; d++) u[i][d] = dec.data()[i * dIn + d];
@@ -150,15 +216,14 @@ final class ReferenceAtlas {
         intervals.add(new IntervalRef(lo, hi, (double) members.size() / n, ex));
       }
     }
-    // Logit effect: u_i . (ln_f.weight * W_U), centred over the vocabulary.
-    HostTensor un = w.unembed();
-    HostTensor g = w.get("ln_f.weight");
-    int dModel = w.config().nEmbd();
-    int vocab = w.config().vocabSize();
+    // Logit effect: u_i . (final norm weight * W_U), centred over the vocabulary.
+    double[] g = w.normScale();
+    int dModel = w.dModel();
+    int vocab = w.vocab();
     double[] v = new double[vocab];
     double mean = 0;
     for (int t = 0; t < vocab; t++) {
-      for (int d = 0; d < dModel; d++) v[t] += u[i][d] * g.data()[d] * un.data()[t * dModel + d];
+      for (int d = 0; d < dModel; d++) v[t] += u[i][d] * g[d] * w.unembed(t, d);
       mean += v[t];
     }
     mean /= vocab;
@@ -282,7 +347,7 @@ final class ReferenceAtlas {
     double[] r = finalResid[p].clone();
     for (int d = 0; d < r.length; d++) r[d] -= f[p][i] * u[i][d];
     double[] clean = ReferenceGpt2.logSoftmax(logits[p]);
-    double[] ablated = ReferenceGpt2.logSoftmax(ReferenceGpt2.logitsOf(w, r));
+    double[] ablated = ReferenceGpt2.logSoftmax(w.logitsOf(r));
     double[] out = new double[clean.length];
     for (int v = 0; v < out.length; v++) out[v] = clean[v] - ablated[v];
     return out;

@@ -50,7 +50,12 @@ public final class ReferenceGpt2 {
       for (int t = 0; t < seq; t++) {
         a[t] = layerNorm(x[t], w.get(h + "ln_1.weight"), w.get(h + "ln_1.bias"), c.layerNormEpsilon());
       }
-      double[][] attnOut = attention(w, l, a);
+      double[][] z = attentionZ(w, l, a);
+      hooks.put(new HookPoint(l, HookSite.ATTN_Z), z);
+      double[][] attnOut = new double[seq][];
+      for (int t = 0; t < seq; t++) {
+        attnOut[t] = linear(z[t], w.get(h + "attn.c_proj.weight"), w.get(h + "attn.c_proj.bias"));
+      }
       hooks.put(new HookPoint(l, HookSite.ATTN_OUT), attnOut);
       double[][] mid = add(x, attnOut);
       hooks.put(new HookPoint(l, HookSite.RESID_MID), mid);
@@ -112,7 +117,8 @@ public final class ReferenceGpt2 {
     return out;
   }
 
-  private static double[][] attention(Gpt2Weights w, int l, double[][] a) {
+  /** The heads' results before c_proj, head-major: {@code z[t][head * dHead + e]}. */
+  private static double[][] attentionZ(Gpt2Weights w, int l, double[][] a) {
     Gpt2Config c = w.config();
     String h = "h." + l + ".";
     int seq = a.length;
@@ -152,11 +158,7 @@ public final class ReferenceGpt2 {
         }
       }
     }
-    double[][] out = new double[seq][];
-    for (int t = 0; t < seq; t++) {
-      out[t] = linear(z[t], w.get(h + "attn.c_proj.weight"), w.get(h + "attn.c_proj.bias"));
-    }
-    return out;
+    return z;
   }
 
   /** LayerNorm with biased variance. */

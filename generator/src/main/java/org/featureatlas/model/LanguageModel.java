@@ -1,0 +1,46 @@
+package org.featureatlas.model;
+
+import ai.djl.ndarray.NDArray;
+
+/**
+ * A decoder-only language model on a DJL device, one implementation per family ({@link Gpt2Model},
+ * {@link LlamaModel}). Hook values are requested per forward call ({@link ForwardOptions}) with
+ * TransformerLens names; the final norm and the unembedding are exposed so that callers can compute the
+ * direct-path effects of a change at a hook without knowing the family's tensor names.
+ */
+public interface LanguageModel extends AutoCloseable {
+
+  ModelConfig config();
+
+  /**
+   * Runs {@code tokens [batch, seq]} (any integer type) through the model, up to where {@code options} says.
+   * Every returned array is attached to {@code tokens.getManager()}.
+   */
+  ForwardResult forward(NDArray tokens, ForwardOptions options);
+
+  /**
+   * The logits of final residual-stream vectors {@code [..., dModel]}: the final norm, the unembedding and its
+   * bias (if any), attached to the input's manager.
+   */
+  NDArray logits(NDArray finalResid);
+
+  /** The norm before the unembedding. */
+  FinalNorm finalNorm();
+
+  /** The unembedding {@code [vocab, dModel]} (logits = normed residual x its transpose). */
+  NDArray unembed();
+
+  /** The unembedding bias {@code [vocab]}, or null when the model has none. */
+  NDArray unembedBias();
+
+  /**
+   * The linear map from a hook's value to the block's write into the residual stream, without bias, applied to
+   * {@code values [..., width]}: the MLP's down projection for {@code mlp.hook_post}, the attention output
+   * projection for {@code attn.hook_z}, the identity (returning {@code values} itself) for every other site.
+   * The result {@code [..., dModel]} is attached to {@code values}' manager.
+   */
+  NDArray toResidual(HookPoint hook, NDArray values);
+
+  @Override
+  void close();
+}

@@ -1,0 +1,167 @@
+package org.featureatlas.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.featureatlas.check.AtlasException;
+import org.featureatlas.io.HostTensor;
+
+/**
+ * The Llama family (Llama 2/3.x, Mistral, Qwen 2) in DJL NDArrays, as transformers' {@code LlamaForCausalLM}:
+ * token embeddings, pre-RMSNorm {@link Block}s of {@link LlamaAttention} (rotary, grouped-query) and
+ * {@link GatedMlp} (SwiGLU), the final RMSNorm and the unembedding ({@code lm_head}, or the tied
+ * {@code embed_tokens}). Hook values are TransformerLens's (see docs/model.md).
+ */
+public final class LlamaModel implements LanguageModel {
+  private final LlamaConfig config;
+  private final NDManager manager;
+  private final Embedding embedding;
+  private final List<Block> blocks = new ArrayList<>();
+  private final RmsNorm norm;
+  private final FinalNorm finalNorm;
+  private final NDArray unembed;
+  private final double[] invFreq;
+
+  /** Copies {@code weights} into NDArrays owned by a sub-manager of {@code manager}. */
+  public LlamaModel(LlamaWeights weights, NDManager manager) {
+    this.config = weights.config();
+    this.manager = manager.newSubManager();
+    Map<String, NDArray> p = new TreeMap<>();
+    for (Map.Entry<String, HostTensor> e : weights.all().entrySet()) {
+      NDArray a = Gpt2Model.toNd(e.getValue(), this.manager);
+      a.setName(e.getKey());
+      p.put(e.getKey(), a);
+    }
+    LlamaConfig c = config;
+    this.embedding = new Embedding(p.get("embed_tokens.weight"), null);
+    for (int i = 0; i < c.nLayer(); i++) {
+      String h = "layers." + i + ".";
+      String a = h + "self_attn.";
+      String m = h + "mlp.";
+      blocks.add(new Block(i,
+          new RmsNorm(p.get(h + "input_layernorm.weight"), c.rmsNormEps()),
+          new LlamaAttention(linear(p, a + "q_proj"), linear(p, a + "k_proj"), linear(p, a + "v_proj"),
+              linear(p, a + "o_proj"), c.nHead(), c.nKvHead(), c.dHead()),
+          new RmsNorm(p.get(h + "post_attention_layernorm.weight"), c.rmsNormEps()),
+          new GatedMlp(linear(p, m + "gate_proj"), linear(p, m + "up_proj"), linear(p, m + "down_proj"))));
+    }
+    this.norm = new RmsNorm(p.get("norm.weight"), c.rmsNormEps());
+    this.finalNorm = new FinalNorm(NormKind.RMS_NORM, p.get("norm.weight"), null, c.rmsNormEps(), false);
+    this.unembed = c.tieWordEmbeddings() ? p.get("embed_tokens.weight") : p.get(LlamaWeights.LM_HEAD);
+    this.invFreq = c.inverseFrequencies();
+  }
+
+  private static Linear linear(Map<String, NDArray> p, String name) {
+    return new Linear(p.get(name + ".weight"), p.get(name + ".bias"));
+  }
+
+  @Override
+  public LlamaConfig config() {
+    return config;
+  }
+
+  @Override
+  public ForwardResult forward(NDArray tokens, ForwardOptions options) {
+    Shape shape = tokens.getShape();
+    if (shape.dimension() != 2) {
+      throw new IllegalArgumentException("tokens must be [batch, seq], got " + shape);
+    }
+    long seq = shape.get(1);
+    if (seq > config.context() || seq < 1) {
+      throw new AtlasException("sequence length " + seq + " is outside 1.." + config.context()
+          + " (the model's max_position_embeddings)");
+    }
+    for (HookPoint h : options.capture()) {
+      config.checkIn(h);
+    }
+    if (options.stopAfter() != null) {
+      config.checkIn(options.stopAfter());
+    }
+    NDManager m = tokens.getManager();
+    Trace trace = new Trace(options);
+    try (NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
+      AttentionInputs inputs = rotaryInputs(m, (int) seq);
+      NDArray x = embedding.apply(tokens); // [batch, seq, dModel]
+      for (Block block : blocks) {
+        x = block.apply(x, inputs, trace); // [batch, seq, dModel]
+        if (trace.stopped()) {
+          return new ForwardResult(Collections.unmodifiableMap(trace.values()), null, null);
+        }
+      }
+      NDScope.unregister(x);
+      NDArray logits = null;
+      if (options.logits()) {
+        logits = logits(x); // [batch, seq, vocab]
+        NDScope.unregister(logits);
+      }
+      return new ForwardResult(Collections.unmodifiableMap(trace.values()), x, logits);
+    }
+  }
+
+  /** The causal (and, for Mistral, sliding-window) mask and the rotary tables {@code cat(p f, p f)} of positions 0..seq-1. */
+  private AttentionInputs rotaryInputs(NDManager m, int seq) {
+    int d = config.dHead();
+    int half = d / 2;
+    float[] cos = new float[seq * d];
+    float[] sin = new float[seq * d];
+    for (int t = 0; t < seq; t++) {
+      for (int j = 0; j < half; j++) {
+        double angle = t * invFreq[j];
+        float c = (float) Math.cos(angle);
+        float s = (float) Math.sin(angle);
+        cos[t * d + j] = c;
+        cos[t * d + half + j] = c;
+        sin[t * d + j] = s;
+        sin[t * d + half + j] = s;
+      }
+    }
+    return new AttentionInputs(Gpt2Model.causalMaskBias(m, seq, config.slidingWindow()),
+        m.create(cos, new Shape(seq, d)), m.create(sin, new Shape(seq, d))); // [seq, seq], [seq, dHead] x 2
+  }
+
+  @Override
+  public NDArray logits(NDArray finalResid) {
+    NDArray unembedT = unembed.transpose(); // [dModel, vocab]
+    unembedT.attach(finalResid.getManager());
+    return norm.apply(finalResid).matMul(unembedT); // [..., vocab]
+  }
+
+  @Override
+  public FinalNorm finalNorm() {
+    return finalNorm;
+  }
+
+  @Override
+  public NDArray unembed() {
+    return unembed;
+  }
+
+  @Override
+  public NDArray unembedBias() {
+    return null;
+  }
+
+  /** {@code mlp.hook_post} through {@code down_proj}, {@code attn.hook_z} through {@code o_proj} (no biases). */
+  @Override
+  public NDArray toResidual(HookPoint hook, NDArray values) {
+    config.checkIn(hook);
+    Block block = blocks.get(hook.layer());
+    return switch (hook.site()) {
+      case MLP_POST -> ((GatedMlp) block.mlp()).down().noBias(values); // [..., dModel]
+      case ATTN_Z -> ((LlamaAttention) block.attention()).outProjection().noBias(values); // [..., dModel]
+      default -> values;
+    };
+  }
+
+  @Override
+  public void close() {
+    manager.close();
+  }
+}
