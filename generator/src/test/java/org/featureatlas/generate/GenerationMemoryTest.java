@@ -62,6 +62,10 @@ class GenerationMemoryTest {
     // One block per chunk that holds a live feature: many blocks.
     assertEquals(liveChunks.size(), blocks(tiny), tiny + liveChunks);
     assertTrue(blocks(tiny) >= 8, tiny + liveChunks);
+    // The logits kept on disk between blocks went with the run's working directory.
+    try (Stream<Path> left = Files.list(dir)) {
+      assertEquals(List.of(), left.filter(p -> p.getFileName().toString().startsWith(".")).toList());
+    }
 
     GenerationDeterminismTest.assertSameTree(dir.resolve("wide"), dir.resolve("tiny"));
     GenerationReferenceTest.assertMatchesReference(in, dir.resolve("tiny"), HOOK, SEED);
