@@ -52,7 +52,7 @@ final class GenerateOptions {
   Boolean centre;
 
   @Option(names = "--memory", paramLabel = "SIZE", description = "Memory the run may use, heap and native together, e.g. 6g or 512m"
-      + " (default: " + MemoryBudget.DEFAULT_PERCENT + "% of the JVM's maximum heap). It sets how many features pass C handles at"
+      + " (default: " + MemoryBudget.DEFAULT_PERCENT + "%% of the JVM's maximum heap). It sets how many features pass C handles at"
       + " a time, never the numbers; a budget too small for one batch stops the run before it starts"
       + " (docs/generation.md, Memory).")
   String memory;

@@ -19,7 +19,7 @@ public final class MergeCommand implements Callable<Integer> {
   Path out;
 
   @Option(names = "--memory", paramLabel = "SIZE", description = "Memory the merge may use, heap and native together, e.g. 6g or"
-      + " 512m (default: " + org.featureatlas.generate.MemoryBudget.DEFAULT_PERCENT + "% of the JVM's maximum heap). It need not"
+      + " 512m (default: " + org.featureatlas.generate.MemoryBudget.DEFAULT_PERCENT + "%% of the JVM's maximum heap). It need not"
       + " match the shards' runs: it never changes the numbers.")
   String memory;
 

@@ -289,7 +289,7 @@ public final class Generation {
     });
     Selection selection = Selection.of(state.top, stats);
     Map<Long, Example> examples = new HashMap<>();
-    stage("pass C: example windows", () -> passC(in, set, plan, caches, model, manager, memory, effects, selection, examples));
+    stage("pass C: example windows", () -> passC(in, set, plan, caches, model, manager, out, memory, effects, selection, examples));
     stage("write data", () -> {
       try (AtomicDirectory dir = AtomicDirectory.create(out).keep(NOTES)) {
         Manifest manifest = manifest(req, in, plan);
@@ -308,10 +308,11 @@ public final class Generation {
   /**
    * Pass C: the example windows. The ~v rows of the shown features are formed block by block (as many
    * features per block as the budget allows); each block sweeps the cache and runs the ablations of its
-   * features, and the last one builds the windows.
+   * features, and the last one builds the windows. With several blocks, each batch's logits are computed
+   * by the first block that needs them and kept on disk ({@link LogitsSpill}) for the others.
    */
   private void passC(AtlasInputs in, GenerateSettings set, BatchPlan plan, List<Path> caches, LanguageModel model, NDManager manager,
-      MemoryBudget.Plan memory, LogitEffects effects, Selection selection, Map<Long, Example> examples) {
+      Path out, MemoryBudget.Plan memory, LogitEffects effects, Selection selection, Map<Long, Example> examples) {
     int seqLen = in.dataset().seqLen();
     List<Selection.Ref> refs = selection.distinct();
     Map<Integer, List<Selection.Ref>> byBatch = WindowPass.byBatch(refs, seqLen, plan.batchSize());
@@ -319,30 +320,36 @@ public final class Generation {
     int blockFeatures = memory.vBlockFeatures(refs.size());
     List<int[]> blocks = vBlocks(refs, effects.chunk, blockFeatures / effects.chunk);
     log.printf("pass C: ~v in %d block(s) of up to %d features (--memory %s)%n", blocks.size(), blockFeatures, budget);
-    WindowPass windows = new WindowPass(model, effects, in.dataset(), set.windowLeft(), set.windowRight(), set.hoverK());
-    Map<Integer, WindowPass.BatchPairs> pending = new HashMap<>();
-    try (ProgressBar bar = Progress.bar("pass C: windows", (long) blocks.size() * byBatch.size(), "batch")) {
-      for (int k = 0; k < blocks.size(); k++) {
-        int[] b = blocks.get(k);
-        int fromChunk = b[0] / effects.chunk;
-        int toChunk = b[b.length - 1] / effects.chunk + 1;
-        WindowPass.VBlock v = new WindowPass.VBlock(fromChunk * effects.chunk, effects.centred(fromChunk, toChunk, b));
-        boolean last = k == blocks.size() - 1;
-        try (ActivationCache.Reader reader = new ActivationCache.Reader(caches, in.dSae())) {
-          for (ActivationCache.Block block; (block = reader.next()) != null; ) {
-            List<Selection.Ref> batchRefs = byBatch.get(block.batch());
-            if (batchRefs == null) continue;
-            ActivationCache.Block read = block;
-            WindowPass.BatchPairs pairs = pending.computeIfAbsent(block.batch(), x -> windows.pairs(read, batchRefs));
-            windows.ablate(block, pairs, v, manager);
-            if (last) {
-              windows.examples(block, pairs, examples);
-              pending.remove(block.batch());
+    // With more than one block, each batch's logits are computed once and kept on disk for the later blocks.
+    Path scratch = blocks.size() > 1 ? TempDirs.create(out, "work") : null;
+    try (LogitsSpill spill = scratch == null ? null : new LogitsSpill(scratch.resolve("logits.f32"))) {
+      WindowPass windows = new WindowPass(model, effects, in.dataset(), set.windowLeft(), set.windowRight(), set.hoverK(), spill);
+      Map<Integer, WindowPass.BatchPairs> pending = new HashMap<>();
+      try (ProgressBar bar = Progress.bar("pass C: windows", (long) blocks.size() * byBatch.size(), "batch")) {
+        for (int k = 0; k < blocks.size(); k++) {
+          int[] b = blocks.get(k);
+          int fromChunk = b[0] / effects.chunk;
+          int toChunk = b[b.length - 1] / effects.chunk + 1;
+          WindowPass.VBlock v = new WindowPass.VBlock(fromChunk * effects.chunk, effects.centred(fromChunk, toChunk, b));
+          boolean last = k == blocks.size() - 1;
+          try (ActivationCache.Reader reader = new ActivationCache.Reader(caches, in.dSae())) {
+            for (ActivationCache.Block block; (block = reader.next()) != null; ) {
+              List<Selection.Ref> batchRefs = byBatch.get(block.batch());
+              if (batchRefs == null) continue;
+              ActivationCache.Block read = block;
+              WindowPass.BatchPairs pairs = pending.computeIfAbsent(block.batch(), x -> windows.pairs(read, batchRefs));
+              windows.ablate(block, pairs, v, manager);
+              if (last) {
+                windows.examples(block, pairs, examples);
+                pending.remove(block.batch());
+              }
+              bar.step();
             }
-            bar.step();
           }
         }
       }
+    } finally {
+      if (scratch != null) TempDirs.delete(scratch);
     }
   }
 

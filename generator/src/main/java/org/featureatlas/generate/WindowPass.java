@@ -49,9 +49,16 @@ final class WindowPass {
   private final double eps;
   /** Whether the final norm centres (LayerNorm); RMSNorm's scale is of the uncentred vector. */
   private final boolean centres;
+  private final LogitsSpill spill;
 
-  WindowPass(LanguageModel model, LogitEffects effects, TokenDataset data, int left, int right, int hoverK) {
+  /**
+   * @param spill where each batch's shifted logits are kept between {@code ~v} blocks, or null when pass C
+   *     runs in one block (then every call of {@link #ablate} computes its batch's logits)
+   */
+  WindowPass(LanguageModel model, LogitEffects effects, TokenDataset data, int left, int right, int hoverK,
+      LogitsSpill spill) {
     this.model = model;
+    this.spill = spill;
     this.effects = effects;
     this.data = data;
     this.left = left;
@@ -75,6 +82,12 @@ final class WindowPass {
     final int[] pairRow;
     final int[] pairFeature;
     final PairResult[] results;
+    /** Per distinct row of the pairs: max |m - b| of its shifted logits m, once computed (else null). */
+    float[] maxAbsD;
+    /** Per distinct row: log(sum e^m), once computed. */
+    double[] logRowSum;
+    /** Where the batch's shifted logits start in the spill file, in floats (with a spill, once computed). */
+    long spillOffset = -1;
 
     private BatchPairs(int batch, List<Selection.Ref> refs, Map<Long, Integer> pairIndex, int[] pairRow, int[] pairFeature) {
       this.batch = batch;
@@ -206,23 +219,54 @@ final class WindowPass {
     for (int p = 0; p < pairRow.length; p++) rows[slotOf[p]] = pairRow[p];
     float[] resid = new float[nRows * dModel];
     for (int r = 0; r < nRows; r++) System.arraycopy(block.resid(), rows[r] * dModel, resid, r * dModel, dModel);
-    // The logits of every pair's row, whichever ~v block is being run, so each row's logits come from the
-    // same product as in a one-block run.
+    // The shifted logits of the rows this block ablates, at rowAt[slot]. They are computed once per batch,
+    // for all its rows in one product (whichever ~v block first needs them), so each row's logits are
+    // those of a one-block run; with a spill, later blocks read back only the rows they need.
+    int[] rowAt = new int[nRows];
     float[] shifted;
-    try (NDManager m = parent.newSubManager()) {
-      NDArray x = m.create(resid, new Shape(nRows, dModel)); // [rows, dModel]
-      shifted = model.logits(x).toFloatArray(); // [rows, vocab]
+    if (pairs.maxAbsD == null || spill == null) {
+      float[] all;
+      try (NDManager m = parent.newSubManager()) {
+        NDArray x = m.create(resid, new Shape(nRows, dModel)); // [rows, dModel]
+        all = model.logits(x).toFloatArray(); // [rows, vocab]
+      }
+      float[] bias0 = effects.logitBias;
+      ThreadLocal<Ablation> prep = ThreadLocal.withInitial(() -> Ablation.create(vocab, hoverK));
+      // Per row: shift the logits by their maximum (in place), bound |m - b|, and log(sum e^m).
+      float[] maxAbsD = new float[nRows];
+      double[] logRowSum = new double[nRows];
+      IntStream.range(0, nRows).parallel().forEach(r -> {
+        Ablation kernel = prep.get();
+        maxAbsD[r] = kernel.shiftRow(all, r * vocab, bias0);
+        logRowSum[r] = kernel.rowSum(all, r * vocab, bias0);
+      });
+      pairs.maxAbsD = maxAbsD;
+      pairs.logRowSum = logRowSum;
+      if (spill != null) pairs.spillOffset = spill.append(all, nRows * vocab);
+      for (int r = 0; r < nRows; r++) rowAt[r] = r * vocab;
+      shifted = all;
+    } else {
+      boolean[] need = new boolean[nRows];
+      int needed = 0;
+      for (int p = 0; p < pairRow.length; p++) {
+        if (v.holds(pairFeature[p]) && !need[slotOf[p]]) {
+          need[slotOf[p]] = true;
+          needed++;
+        }
+      }
+      shifted = new float[needed * vocab];
+      int k = 0;
+      for (int r = 0; r < nRows; r++) {
+        if (!need[r]) continue;
+        rowAt[r] = k * vocab;
+        spill.read(pairs.spillOffset + (long) r * vocab, shifted, k * vocab, vocab);
+        k++;
+      }
     }
     float[] bias = effects.logitBias;
+    float[] maxAbsD = pairs.maxAbsD;
+    double[] logRowSum = pairs.logRowSum;
     ThreadLocal<Ablation> kernels = ThreadLocal.withInitial(() -> Ablation.create(vocab, hoverK));
-    // Per row: shift the logits by their maximum (in place), bound |m - b|, and log(sum e^m).
-    float[] maxAbsD = new float[nRows];
-    double[] logRowSum = new double[nRows];
-    IntStream.range(0, nRows).parallel().forEach(r -> {
-      Ablation kernel = kernels.get();
-      maxAbsD[r] = kernel.shiftRow(shifted, r * vocab, bias);
-      logRowSum[r] = kernel.rowSum(shifted, r * vocab, bias);
-    });
     // LayerNorm scale of every row's final residual stream, and the centred rows.
     double[] sigma = new double[nRows];
     float[] centred = new float[resid.length];
@@ -272,7 +316,7 @@ final class WindowPass {
       float bound = (Math.abs(k1) * maxAbsD[slot] + Math.abs(beta) * effects.maxAbsV[feature]) * 1.001f + 1e-3f;
       int t = row % seqLen;
       int next = t + 1 < seqLen ? ids[(int) (firstPos + row + 1)] : -1;
-      Ablation.Result res = kernels.get().run(shifted, slot * vocab, logRowSum[slot], bias, v.row(feature),
+      Ablation.Result res = kernels.get().run(shifted, rowAt[slot], logRowSum[slot], bias, v.row(feature),
           k1, beta, bound, next);
       results[p] = new PairResult(res.top(), res.bottom(), res.nextTokenChange());
     });

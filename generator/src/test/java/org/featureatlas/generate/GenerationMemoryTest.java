@@ -62,6 +62,10 @@ class GenerationMemoryTest {
     // One block per chunk that holds a live feature: many blocks.
     assertEquals(liveChunks.size(), blocks(tiny), tiny + liveChunks);
     assertTrue(blocks(tiny) >= 8, tiny + liveChunks);
+    // The logits kept on disk between blocks went with the run's working directory.
+    try (Stream<Path> left = Files.list(dir)) {
+      assertEquals(List.of(), left.filter(p -> p.getFileName().toString().startsWith(".")).toList());
+    }
 
     GenerationDeterminismTest.assertSameTree(dir.resolve("wide"), dir.resolve("tiny"));
     GenerationReferenceTest.assertMatchesReference(in, dir.resolve("tiny"), HOOK, SEED);
@@ -133,12 +137,22 @@ class GenerationMemoryTest {
 
   @Test
   void badSizesAreRefusedAndHelpShowsTheOption() {
-    StringWriter out = new StringWriter();
-    assertEquals(0, Atlas.execute(new PrintWriter(out, true), new PrintWriter(new StringWriter(), true), "generate", "--help"));
-    assertTrue(out.toString().contains("--memory=SIZE"), out.toString());
-    StringWriter mergeHelp = new StringWriter();
-    assertEquals(0, Atlas.execute(new PrintWriter(mergeHelp, true), new PrintWriter(new StringWriter(), true), "merge", "--help"));
-    assertTrue(mergeHelp.toString().contains("--memory=SIZE"), mergeHelp.toString());
+    for (String cmd : List.of("generate", "merge", "build")) {
+      StringWriter help = new StringWriter();
+      PrintStream stderr = System.err;
+      ByteArrayOutputStream warnings = new ByteArrayOutputStream();
+      System.setErr(new PrintStream(warnings, true, StandardCharsets.UTF_8));
+      try {
+        assertEquals(0, Atlas.execute(new PrintWriter(help, true), new PrintWriter(new StringWriter(), true), cmd, "--help"));
+      } finally {
+        System.setErr(stderr);
+      }
+      assertTrue(help.toString().contains("--memory=SIZE"), cmd + ": " + help);
+      // The default is stated as a share of the heap, and picocli formats the text without complaint.
+      assertTrue(help.toString().replaceAll("\\s+", " ").contains("(default: " + MemoryBudget.DEFAULT_PERCENT + "% of the JVM's maximum"),
+          cmd + ": " + help);
+      assertFalse(warnings.toString(StandardCharsets.UTF_8).contains("picocli WARN"), cmd + ": " + warnings);
+    }
     StringWriter err = new StringWriter();
     int rc = Atlas.execute(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true),
         "merge", "--memory", "lots", "--out", dir.resolve("m").toString(), dir.resolve("s").toString());
