@@ -9,10 +9,12 @@
   var tip = document.getElementById('tip');
   var random = document.getElementById('random');
   var count = Number(document.body.getAttribute('data-count'));
-  if (random && count > 1) {
+  var first = random ? Number(random.getAttribute('data-first') || 0) : 0;
+  var end = random ? Number(random.getAttribute('data-end') || count) : 0;
+  if (random && end - first > 1) {
     random.addEventListener('click', function (e) {
       var self = Number(random.getAttribute('data-self'));
-      var r = Math.floor(Math.random() * (count - 1));
+      var r = first + Math.floor(Math.random() * (end - first - 1));
       if (r >= self) { r += 1; }
       e.preventDefault();
       window.location.href = r + '.html';

@@ -30,9 +30,9 @@ final class FeaturePage {
     c.put("site", site);
     c.put("index", i);
     c.put("title", "Feature " + i);
-    c.put("prev", i > 0 ? (i - 1) + ".html" : null);
-    c.put("next", i + 1 < site.dSae() ? (i + 1) + ".html" : null);
-    c.put("random", randomNeighbour(i, site.dSae()) + ".html");
+    c.put("prev", i > site.first() ? (i - 1) + ".html" : null);
+    c.put("next", i + 1 < site.end() ? (i + 1) + ".html" : null);
+    c.put("random", site.first() + randomNeighbour(i - site.first(), site.end() - site.first()) + ".html");
     c.put("dead", f.isDead());
     c.put("data", PageData.encode(f));
     c.put("note", noteHtml);

@@ -51,9 +51,13 @@ public final class SiteRenderer {
     Notes notes = Notes.load(opts.notesDir(), manifest.dSae());
     Templates templates = new Templates(opts.templatesDir());
     Check.directory(opts.staticDir());
+    int first = opts.featureFrom();
+    int end = (int) Math.min(opts.featureTo(), (long) manifest.dSae());
+    Check.that(first >= 0 && first < end, "--features " + first + ":" + (opts.featureTo() == RenderOptions.ALL ? ""
+        : opts.featureTo()) + " selects no feature of the " + manifest.dSae() + " (d_sae)");
     SiteInfo site = new SiteInfo(name(manifest.model()), name(manifest.sae()), name(manifest.saeB()),
         name(manifest.dataset()), manifest.hook() == null ? "" : manifest.hook(), manifest.dSae(),
-        SearchIndex.shardCount(manifest.dSae()), base);
+        SearchIndex.shardCount(end - first), base, first, end);
 
     // Grown as records arrive (forEachFeature checks they come in index order), so a manifest's d_sae
     // alone never sizes an allocation.
@@ -66,11 +70,14 @@ public final class SiteRenderer {
     });
     Semaphore inFlight = new Semaphore(threads * 4);
     AtomicReference<RuntimeException> failure = new AtomicReference<>();
-    try (ProgressBar bar = progress ? Progress.bar("render", manifest.dSae(), "pages") : null) {
+    try (ProgressBar bar = progress ? Progress.bar("render", end - first, "pages") : null) {
       try {
         DataDir.forEachFeature(opts.dataDir(), manifest, record -> {
           if (failure.get() != null) {
             throw failure.get();
+          }
+          if (record.index() < first || record.index() >= end) {
+            return;
           }
           summaries.add(FeatureSummary.of(record));
           inFlight.acquireUninterruptibly();
