@@ -1,6 +1,6 @@
 /* Search across every feature: by id, by the text of tokens where it fires in its top examples or of
-   its top logits, and by note text. The data are search/N.json shards (or search/N.js scripts when the
-   page is opened from file://, where fetch() is refused), loaded on first use. Exposes window.atlasData
+   its top logits, and by note text. The data are search/N.js scripts (they load over HTTP and from
+   file://, where fetch() is refused), loaded on first use. Exposes window.atlasData
    for table.js. Results are built with textContent only. */
 (function () {
   'use strict';
@@ -26,13 +26,7 @@
     });
   }
 
-  function loadShard(i) {
-    if (location.protocol === 'file:') { return loadScript(i); }
-    return fetch(root + 'search/' + i + '.json').then(function (r) {
-      if (!r.ok) { throw new Error('search/' + i + '.json: ' + r.status); }
-      return r.json();
-    });
-  }
+  function loadShard(i) { return loadScript(i); }
 
   /* All features: {i, d, m, t: [act token strings], l: [top logit strings], n: note}, by index;
      plus the token map: lower-cased token string -> [feature indices, ranks, kinds]. */

@@ -93,6 +93,59 @@ public final class RenderBench {
         verdict(medianGz <= MEDIAN_GZIP_TARGET));
     System.out.printf(Locale.ROOT, "site size                %.1f MB in %d files (target <= 1 GB: %s)%n",
         siteBytes.get() / 1048576.0, files.get(), verdict(siteBytes.get() <= SITE_TARGET));
+    long perFeature = siteBytes.get() / features;
+    System.out.printf(Locale.ROOT, "per feature              %d bytes, all files included; at this rate 131,072 features"
+        + " take %.2f GB, 1,048,576 features %.2f GB (extrapolated)%n", perFeature, perFeature * 131072 / 1e9,
+        perFeature * 1048576 / 1e9);
+    firstPaint(site, features);
+  }
+
+  /**
+   * Loads a few feature pages from file:// in a fresh headless Chromium each (cold start, no cache) and
+   * reads the time feature.js drew the panels (the {@code data-drawn} attribute: milliseconds after the
+   * navigation started), printed as the median and the largest. Skipped when no Chromium is installed.
+   */
+  private static void firstPaint(Path site, int features) {
+    String browser = null;
+    for (String name : List.of("chromium", "chromium-browser", "google-chrome")) {
+      for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {
+        if (browser == null && Files.isExecutable(Path.of(dir, name))) {
+          browser = Path.of(dir, name).toString();
+        }
+      }
+    }
+    if (browser == null) {
+      System.out.println("first paint              skipped: no chromium on PATH");
+      return;
+    }
+    List<Double> drawn = new ArrayList<>();
+    for (int k = 0; k < 5; k++) {
+      int feature = (int) ((long) features * (2 * k + 1) / 10);
+      Path page = site.resolve("features/" + feature + ".html").toAbsolutePath();
+      try {
+        Process p = new ProcessBuilder(browser, "--headless", "--no-sandbox", "--disable-gpu", "--timeout=4000",
+            "--dump-dom", page.toUri().toString()).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String dom = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        p.waitFor();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("data-drawn=\"([0-9.]+)\"").matcher(dom);
+        if (m.find()) {
+          drawn.add(Double.parseDouble(m.group(1)));
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+    if (drawn.isEmpty()) {
+      System.out.println("first paint              not measured: no page drew its panels within 4 s");
+      return;
+    }
+    Collections.sort(drawn);
+    System.out.printf(Locale.ROOT, "first paint              panels drawn %.0f ms after navigation start (median of %d"
+        + " pages, largest %.0f ms; headless Chromium, cold start, file://)%n", drawn.get(drawn.size() / 2),
+        drawn.size(), drawn.get(drawn.size() - 1));
   }
 
   private static String verdict(boolean ok) {

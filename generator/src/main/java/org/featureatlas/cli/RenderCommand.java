@@ -2,8 +2,10 @@ package org.featureatlas.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.featureatlas.check.Check;
 import org.featureatlas.progress.Stages;
 import org.featureatlas.render.RenderOptions;
+import org.featureatlas.site.SiteSize;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -34,6 +36,10 @@ public final class RenderCommand implements Callable<Integer> {
   @Option(names = "--threads", paramLabel = "N", description = "Page workers (default: one per processor).")
   Integer threads;
 
+  @Option(names = "--features", paramLabel = "A:B", description = "Only features A (inclusive) to B (exclusive), "
+      + "e.g. 0:65536: one of several sites of an atlas too large for one (A or B may be left out).")
+  String features;
+
   @Override
   public Integer call() {
     RenderOptions opts = RenderOptions.defaults(data).withBaseUrl(baseUrl);
@@ -46,10 +52,27 @@ public final class RenderCommand implements Callable<Integer> {
     if (assets != null) {
       opts = opts.withStaticDir(assets);
     }
+    if (features != null) {
+      int[] range = featureRange(features);
+      opts = opts.withFeatures(range[0], range[1]);
+    }
     int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
     Stages stages = new Stages();
-    System.out.println("site written to " + SiteOutput.write(opts, out, n, stages));
+    Path written = SiteOutput.write(opts, out, n, stages);
+    SiteSize size = SiteSize.of(written);
+    System.out.println("site written to " + written + ": " + size.describe()
+        + (size.bytes() > SiteSize.GITHUB_PAGES_LIMIT ? " (over GitHub Pages' 1 GB limit; see --features)" : ""));
     stages.print(System.err);
     return 0;
+  }
+
+  /** "A:B", "A:" or ":B" as {from, to}; one line naming the option on anything else. */
+  static int[] featureRange(String text) {
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{0,9}):(\\d{0,9})").matcher(text.strip());
+    Check.that(m.matches(), "--features must be A:B (feature indices, B exclusive), got: " + text);
+    int from = m.group(1).isEmpty() ? 0 : Integer.parseInt(m.group(1));
+    int to = m.group(2).isEmpty() ? RenderOptions.ALL : Integer.parseInt(m.group(2));
+    Check.that(from < to, "--features " + text + " is empty: A must be below B");
+    return new int[] {from, to};
   }
 }

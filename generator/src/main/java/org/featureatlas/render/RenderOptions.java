@@ -5,12 +5,26 @@ import java.nio.file.Path;
 /**
  * What to render: the data directory, the notes directory (may not exist: no notes), the templates
  * and static directories, and the base URL used only where relative links cannot work (404.html):
- * empty, or a path such as "/my-repo/" (always ends with '/').
+ * empty, or a path such as "/my-repo/" (always ends with '/'), and the features to render
+ * ({@code featureFrom} inclusive to {@code featureTo} exclusive; all by default).
  */
-public record RenderOptions(Path dataDir, Path notesDir, Path templatesDir, Path staticDir, String baseUrl) {
+public record RenderOptions(Path dataDir, Path notesDir, Path templatesDir, Path staticDir, String baseUrl,
+    int featureFrom, int featureTo) {
+
+  /** Every feature: {@code featureTo} is past any index. */
+  public static final int ALL = Integer.MAX_VALUE;
 
   public RenderOptions {
     baseUrl = normaliseBase(baseUrl);
+  }
+
+  public RenderOptions(Path dataDir, Path notesDir, Path templatesDir, Path staticDir, String baseUrl) {
+    this(dataDir, notesDir, templatesDir, staticDir, baseUrl, 0, ALL);
+  }
+
+  /** Only features {@code from} (inclusive) to {@code to} (exclusive): one of several sites of a large atlas. */
+  public RenderOptions withFeatures(int from, int to) {
+    return new RenderOptions(dataDir, notesDir, templatesDir, staticDir, baseUrl, from, to);
   }
 
   /** Defaults: notes in {@code <data>/notes}, templates and static under {@code ${atlas.home}}. */
@@ -20,19 +34,19 @@ public record RenderOptions(Path dataDir, Path notesDir, Path templatesDir, Path
   }
 
   public RenderOptions withNotesDir(Path dir) {
-    return new RenderOptions(dataDir, dir, templatesDir, staticDir, baseUrl);
+    return new RenderOptions(dataDir, dir, templatesDir, staticDir, baseUrl, featureFrom, featureTo);
   }
 
   public RenderOptions withTemplatesDir(Path dir) {
-    return new RenderOptions(dataDir, notesDir, dir, staticDir, baseUrl);
+    return new RenderOptions(dataDir, notesDir, dir, staticDir, baseUrl, featureFrom, featureTo);
   }
 
   public RenderOptions withStaticDir(Path dir) {
-    return new RenderOptions(dataDir, notesDir, templatesDir, dir, baseUrl);
+    return new RenderOptions(dataDir, notesDir, templatesDir, dir, baseUrl, featureFrom, featureTo);
   }
 
   public RenderOptions withBaseUrl(String url) {
-    return new RenderOptions(dataDir, notesDir, templatesDir, staticDir, url);
+    return new RenderOptions(dataDir, notesDir, templatesDir, staticDir, url, featureFrom, featureTo);
   }
 
   /** {@code atlas.home} system property, else the current directory. */

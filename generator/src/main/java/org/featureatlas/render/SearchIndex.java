@@ -7,8 +7,8 @@ import java.util.Map;
 
 /**
  * The search data: {@code search.json} (the shard list) and one shard per {@value #SHARD_SIZE}
- * features, each as {@code search/N.json} and, for pages opened from file:// where fetch() is
- * refused, as the script {@code search/N.js} ({@code atlasShard(N, <same JSON>);}).
+ * features, each as the script {@code search/N.js} ({@code atlasShard(N, <shard JSON>);}), which loads
+ * over HTTP and from file:// alike (browsers refuse fetch() there).
  *
  * <p>A shard: {@code {"start": first index, "s": [token strings], "f": [[index, density, max act,
  * [act token ids], [top logit ids], note text], ...]}}; token ids index the shard's "s".
@@ -24,15 +24,12 @@ final class SearchIndex {
 
   static String manifest(int dSae) {
     Map<String, Object> m = new LinkedHashMap<>();
-    List<String> json = new ArrayList<>();
     List<String> js = new ArrayList<>();
     for (int s = 0; s < shardCount(dSae); s++) {
-      json.add("search/" + s + ".json");
       js.add("search/" + s + ".js");
     }
     m.put("count", dSae);
     m.put("shard_size", SHARD_SIZE);
-    m.put("shards", json);
     m.put("scripts", js);
     return ScriptJson.write(m);
   }

@@ -2,7 +2,19 @@ package org.featureatlas.render;
 
 /**
  * Facts shown on every page: the names of the model, SAE, second SAE (empty without one) and dataset,
- * the hook, the number of features, the number of search shards, and the base URL (for 404.html only).
+ * the hook, the number of features, the number of search shards, the base URL (for 404.html only), and
+ * the features this site holds ({@code first} to {@code end} exclusive; all of them unless rendered with
+ * {@code --features}).
  */
 public record SiteInfo(String model, String sae, String saeB, String dataset, String hook, int dSae,
-    int searchShards, String baseUrl) {}
+    int searchShards, String baseUrl, int first, int end) {
+  public SiteInfo(String model, String sae, String saeB, String dataset, String hook, int dSae, int searchShards,
+      String baseUrl) {
+    this(model, sae, saeB, dataset, hook, dSae, searchShards, baseUrl, 0, dSae);
+  }
+
+  /** Whether this site holds only some of the features ({@code first} to {@code end} exclusive). */
+  public boolean partial() {
+    return first > 0 || end < dSae;
+  }
+}

@@ -26,7 +26,7 @@ import org.featureatlas.progress.Progress;
  * byte-identical from run to run whatever the thread count.
  *
  * <p>Site layout: {@code index.html}, {@code pages/N.html}, {@code features/N.html},
- * {@code search.html}, {@code search.json}, {@code search/N.json}, {@code search/N.js},
+ * {@code search.html}, {@code search.json}, {@code search/N.js}, {@code vocab.js},
  * {@code 404.html}, {@code .nojekyll}, {@code static/*}.
  */
 public final class SiteRenderer {
@@ -51,14 +51,18 @@ public final class SiteRenderer {
     Notes notes = Notes.load(opts.notesDir(), manifest.dSae());
     Templates templates = new Templates(opts.templatesDir());
     Check.directory(opts.staticDir());
+    int first = opts.featureFrom();
+    int end = (int) Math.min(opts.featureTo(), (long) manifest.dSae());
+    Check.that(first >= 0 && first < end, "--features " + first + ":" + (opts.featureTo() == RenderOptions.ALL ? ""
+        : opts.featureTo()) + " selects no feature of the " + manifest.dSae() + " (d_sae)");
     SiteInfo site = new SiteInfo(name(manifest.model()), name(manifest.sae()), name(manifest.saeB()),
         name(manifest.dataset()), manifest.hook() == null ? "" : manifest.hook(), manifest.dSae(),
-        SearchIndex.shardCount(manifest.dSae()), base);
+        SearchIndex.shardCount(end - first), base, first, end);
 
     // Grown as records arrive (forEachFeature checks they come in index order), so a manifest's d_sae
     // alone never sizes an allocation.
     List<FeatureSummary> summaries = new ArrayList<>();
-    FeaturePage pages = new FeaturePage(site, text);
+    FeaturePage pages = new FeaturePage(site);
     ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
       Thread t = new Thread(r, "atlas-render");
       t.setDaemon(true);
@@ -66,11 +70,14 @@ public final class SiteRenderer {
     });
     Semaphore inFlight = new Semaphore(threads * 4);
     AtomicReference<RuntimeException> failure = new AtomicReference<>();
-    try (ProgressBar bar = progress ? Progress.bar("render", manifest.dSae(), "pages") : null) {
+    try (ProgressBar bar = progress ? Progress.bar("render", end - first, "pages") : null) {
       try {
         DataDir.forEachFeature(opts.dataDir(), manifest, record -> {
           if (failure.get() != null) {
             throw failure.get();
+          }
+          if (record.index() < first || record.index() >= end) {
+            return;
           }
           summaries.add(FeatureSummary.of(record));
           inFlight.acquireUninterruptibly();
@@ -108,10 +115,9 @@ public final class SiteRenderer {
     }
     sink.put("search.json", SearchIndex.manifest(summaries.length));
     for (int s = 0; s < SearchIndex.shardCount(summaries.length); s++) {
-      String json = SearchIndex.shard(s, summaries, text, notes);
-      sink.put("search/" + s + ".json", json);
-      sink.put("search/" + s + ".js", SearchIndex.script(s, json));
+      sink.put("search/" + s + ".js", SearchIndex.script(s, SearchIndex.shard(s, summaries, text, notes)));
     }
+    sink.put(VOCAB_SCRIPT, vocabScript(text));
     sink.put("search.html", templates.render(Templates.SEARCH, simple("", site, "Search")));
     sink.put("404.html", templates.render(Templates.NOT_FOUND, simple(site.baseUrl(), site, "Page not found")));
     sink.put(".nojekyll", new byte[0]);
@@ -121,6 +127,17 @@ public final class SiteRenderer {
       SiteSink sink) {
     String html = templates.render(Templates.FEATURE, pages.context(record, notes.featureHtml(record.index())));
     sink.put(featurePath(record.index()), html);
+  }
+
+  /** The shown text of every vocabulary token, shared by the feature pages: {@code var atlasVocab = [...];}. */
+  static final String VOCAB_SCRIPT = "vocab.js";
+
+  static String vocabScript(TokenText text) {
+    List<String> shown = new ArrayList<>(text.size());
+    for (int id = 0; id < text.size(); id++) {
+      shown.add(text.show(id));
+    }
+    return "var atlasVocab = " + ScriptJson.write(shown) + ";\n";
   }
 
   /** The site path of feature {@code index}'s page. */

@@ -32,6 +32,63 @@ class RenderCommandTest {
   }
 
   @Test
+  void printsTheSiteSizeAndFileCount(@TempDir Path tmp) throws Exception {
+    Path out = tmp.resolve("site");
+    Captured c = capture(() -> run("render", "--data", Fixtures.tiny().toString(), "--out", out.toString(), "--threads", "1"));
+    assertEquals(0, c.code, c.err);
+    long bytes = 0;
+    int files = 0;
+    try (var walk = Files.walk(out)) {
+      for (Path p : walk.filter(Files::isRegularFile).toList()) {
+        bytes += Files.size(p);
+        files++;
+      }
+    }
+    assertTrue(c.out.contains(String.format(java.util.Locale.ROOT, "%.1f MB in %,d files", bytes / 1e6, files)), c.out);
+  }
+
+  @Test
+  void featuresRendersARangeWhoseLinksStayInside(@TempDir Path tmp) throws Exception {
+    Path out = tmp.resolve("site");
+    Captured c = capture(() -> run("render", "--data", Fixtures.tiny().toString(), "--out", out.toString(),
+        "--features", "2:5"));
+    assertEquals(0, c.code, c.err);
+    try (var list = Files.list(out.resolve("features"))) {
+      assertEquals(List.of("2.html", "3.html", "4.html"), list.map(p -> p.getFileName().toString()).sorted().toList());
+    }
+    String first = Files.readString(out.resolve("features/2.html"));
+    assertTrue(!first.contains("id=\"prev\"") && first.contains("href=\"3.html\""), "no link before the range");
+    String last = Files.readString(out.resolve("features/4.html"));
+    assertTrue(!last.contains("id=\"next\""), "no link after the range");
+    for (int i = 2; i < 5; i++) {
+      String page = Files.readString(out.resolve("features/" + i + ".html"));
+      java.util.regex.Matcher m = java.util.regex.Pattern.compile("id=\"random\" href=\"(\\d+)\\.html\"").matcher(page);
+      assertTrue(m.find());
+      int r = Integer.parseInt(m.group(1));
+      assertTrue(r >= 2 && r < 5 && r != i, "random link of " + i + " is " + r);
+      assertTrue(page.contains("data-first=\"2\" data-end=\"5\""), "the script's random stays in the range");
+    }
+    String index = Files.readString(out.resolve("index.html"));
+    assertTrue(index.contains("href=\"features/2.html\"") && !index.contains("href=\"features/1.html\"")
+        && !index.contains("href=\"features/5.html\""), "the index lists the range only");
+    assertTrue(org.featureatlas.site.links.LinkChecker.check(out).ok(), "every link resolves inside the site");
+    String search = Files.readString(out.resolve("search/0.js"));
+    assertTrue(search.contains("[2,") && !search.contains("[1,") && !search.contains("[5,"), search);
+  }
+
+  @Test
+  void anEmptyOrMalformedFeatureRangeIsAOneLineError(@TempDir Path tmp) {
+    for (String bad : List.of("5:2", "3:3", "a:b", "7:", "100:200")) {
+      Captured c = capture(() -> run("render", "--data", Fixtures.tiny().toString(), "--out", tmp.resolve("s").toString(),
+          "--features", bad));
+      assertEquals(2, c.code, bad + ": " + c.err);
+      assertTrue(c.err.startsWith("atlas: error: ") && c.err.contains("--features") && c.err.strip().lines().count() == 1,
+          c.err);
+      assertTrue(!Files.exists(tmp.resolve("s")), "no site");
+    }
+  }
+
+  @Test
   void aMissingDataDirectoryIsAOneLineError(@TempDir Path tmp) {
     Captured c = capture(() -> run("render", "--data", tmp.resolve("nope").toString(), "--out", tmp.resolve("s").toString()));
     assertEquals(2, c.code);

@@ -75,6 +75,66 @@ class SiteBrowserIT {
     browser.driver.get(url);
     new WebDriverWait(browser.driver, Duration.ofSeconds(20))
         .until(d -> "complete".equals(browser.js("return document.readyState")));
+    if (url.contains("features/")) {
+      new WebDriverWait(browser.driver, Duration.ofSeconds(20))
+          .until(d -> browser.js("return document.documentElement.getAttribute('data-drawn')") != null);
+    }
+  }
+
+  /** The tooltip text of every example token, in page order, over HTTP and from file://. */
+  @Test
+  void everyTokensTooltipShowsTheRecordsValues() {
+    for (String base : List.of(server.url(), siteDir.toUri().toString())) {
+      for (FeatureRecord f : records) {
+        open(base + "features/" + f.index() + ".html");
+        @SuppressWarnings("unchecked")
+        List<String> tips = (List<String>) browser.js("var tip = document.getElementById('tip');"
+            + "return Array.from(document.querySelectorAll('.ex i')).map(e => { e.focus(); return tip.textContent; })");
+        List<Example> order = new ArrayList<>(f.topExamples());
+        List<Interval> iv = new ArrayList<>(f.intervals());
+        iv.sort(Comparator.comparingDouble(Interval::hi).reversed());
+        iv.forEach(v -> order.addAll(v.examples()));
+        List<String> expected = new ArrayList<>();
+        for (Example e : order) {
+          for (int q = 0; q < e.tokens().size(); q++) {
+            StringBuilder t = new StringBuilder("activation " + fmt(e.acts().get(q)) + "loss effect "
+                + (e.lossEffect().get(q) == null ? "n/a" : fmt(e.lossEffect().get(q)))
+                + "sequence " + e.seq() + ", position " + (e.start() + q));
+            if (!e.topLogprob().get(q).isEmpty() || !e.bottomLogprob().get(q).isEmpty()) {
+              t.append("Largest log-prob increases");
+              e.topLogprob().get(q).forEach(v -> t.append(SiteFiles.visibleReference(vocab.get(v.token()))).append(fmt(v.value())));
+              t.append("Largest log-prob decreases");
+              e.bottomLogprob().get(q).forEach(v -> t.append(SiteFiles.visibleReference(vocab.get(v.token()))).append(fmt(v.value())));
+            }
+            expected.add(t.toString());
+          }
+        }
+        assertEquals(expected.size(), tips.size(), base + ": tokens of feature " + f.index());
+        for (int k = 0; k < expected.size(); k++) {
+          assertEquals(expected.get(k), tips.get(k), base + ": tooltip of token " + k + " of feature " + f.index());
+        }
+      }
+    }
+  }
+
+  /** The tooltip's format: 3 significant digits (half-even from the record), signed, "−" for minus. */
+  private static String fmt(double v) {
+    java.math.BigDecimal d = v == 0 ? java.math.BigDecimal.ZERO
+        : new java.math.BigDecimal(v).round(new java.math.MathContext(3, java.math.RoundingMode.HALF_EVEN));
+    if (d.signum() == 0) {
+      return "0";
+    }
+    double a = Math.abs(d.doubleValue());
+    String s;
+    if (a >= 1e-3 && a < 1e5) {
+      s = d.stripTrailingZeros().toPlainString();
+    } else {
+      java.math.BigDecimal m = d.abs().movePointLeft(d.abs().precision() - d.abs().scale() - 1);
+      int exp = d.abs().precision() - d.abs().scale() - 1;
+      s = (d.signum() < 0 ? "-" : "") + m.setScale(2, java.math.RoundingMode.UNNECESSARY).toPlainString()
+          + "e" + (exp >= 0 ? "+" : "-") + Math.abs(exp);
+    }
+    return d.signum() > 0 ? "+" + s : s.replaceFirst("-", "\u2212"); // as the script: the sign only
   }
 
   private static String fileUrl(String path) {

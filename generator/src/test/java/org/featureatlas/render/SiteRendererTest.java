@@ -26,10 +26,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class SiteRendererTest {
-  private static final Pattern TOKEN = Pattern.compile("<i(?: class=\"[^\"]*\")?>([^<]*)</i>");
   private static final Pattern SCRIPT_TAG = Pattern.compile("<script[^>]*>", Pattern.CASE_INSENSITIVE);
-  private static final Pattern HOVER = Pattern.compile(
-      "<script type=\"application/json\" id=\"hover\">(.*?)</script>", Pattern.DOTALL);
 
   static SortedMap<String, byte[]> site;
   static List<FeatureRecord> records;
@@ -58,7 +55,7 @@ class SiteRendererTest {
 
   @Test
   void siteHasEveryKindOfFile() {
-    for (String p : List.of("index.html", "search.html", "search.json", "search/0.json", "search/0.js", "404.html",
+    for (String p : List.of("index.html", "search.html", "search.json", "search/0.js", "vocab.js", "404.html",
         ".nojekyll", "static/site.css", "static/feature.js", "static/search.js", "static/table.js")) {
       assertTrue(site.containsKey(p), p);
     }
@@ -96,7 +93,7 @@ class SiteRendererTest {
       }
       String html = SiteFiles.text(site, path);
       for (String tag : SiteFiles.all(SCRIPT_TAG, html, 0)) {
-        assertTrue(tag.matches("<script src=\"[^\"]+\\.js\">") || tag.equals("<script type=\"application/json\" id=\"hover\">"),
+        assertTrue(tag.matches("<script src=\"[^\"]+\\.js\">") || tag.equals("<script type=\"application/json\" id=\"data\">"),
             path + " has " + tag);
       }
       assertFalse(html.contains("<img"), path);
@@ -107,89 +104,89 @@ class SiteRendererTest {
   }
 
   @Test
-  void featurePageTokensShowTheVocabularyStringsLiterallyInExampleOrder() throws Exception {
-    TokenText text = new TokenText(vocab);
-    ObjectMapper json = new ObjectMapper();
+  void featurePageDataHoldsTheTokensAndHoverValuesInExampleOrder() throws Exception {
+    List<String> shownVocab = new ObjectMapper().readValue(vocabJson(), new com.fasterxml.jackson.core.type.TypeReference<List<String>>() {});
+    assertEquals(vocab.size(), shownVocab.size());
+    for (int t = 0; t < vocab.size(); t++) {
+      assertEquals(SiteFiles.visibleReference(vocab.get(t)), shownVocab.get(t), "vocab.js token " + t);
+    }
     for (FeatureRecord f : records) {
       String html = SiteFiles.text(site, "features/" + f.index() + ".html");
-      List<String> shown = SiteFiles.all(TOKEN, html, 1).stream().map(SiteFiles::unescape).toList();
+      PageDataReader.Page page = PageDataReader.read(html);
       List<Example> order = new ArrayList<>(f.topExamples());
       List<Interval> iv = new ArrayList<>(f.intervals());
       iv.sort(Comparator.comparingDouble(Interval::hi).reversed());
       iv.forEach(v -> order.addAll(v.examples()));
-      List<String> expected = new ArrayList<>();
-      for (Example e : order) {
-        for (int t : e.tokens()) {
-          expected.add(SiteFiles.visibleReference(vocab.get(t)));
-        }
-      }
-      assertEquals(expected, shown, "tokens of feature " + f.index());
-
-      String blob = HOVER.matcher(html).results().findFirst().orElseThrow().group(1);
-      assertFalse(blob.contains("<") || blob.contains(">") || blob.contains("&"), "unescaped JSON on " + f.index());
-      JsonNode hover = json.readTree(blob);
-      assertEquals(order.size(), hover.get("x").size());
+      assertEquals(order.size(), page.examples().size(), "examples of feature " + f.index());
       for (int k = 0; k < order.size(); k++) {
         Example e = order.get(k);
-        JsonNode x = hover.get("x").get(k);
-        assertEquals(e.seq(), x.get(0).asInt());
-        assertEquals(e.start(), x.get(1).asInt());
-        java.util.Map<Integer, JsonNode> rows = new java.util.HashMap<>();
-        x.get(2).forEach(r -> rows.put(r.get(0).asInt(), r));
+        PageDataReader.Ex x = page.examples().get(k);
+        assertEquals(e.seq(), x.seq());
+        assertEquals(e.start(), x.start());
+        assertEquals(e.pos() - e.start(), x.centre());
+        assertEquals(e.tokens(), x.tokens().stream().map(PageDataReader.Token::id).toList(), "tokens of " + f.index());
         for (int q = 0; q < e.tokens().size(); q++) {
-          JsonNode r = rows.get(q);
-          assertClose(e.acts().get(q), r == null ? 0.0 : r.get(1).asDouble(), "act");
+          PageDataReader.Token r = x.tokens().get(q);
+          assertThreeDigits(e.acts().get(q), r.act(), "act");
           Double loss = e.lossEffect().get(q);
-          boolean nullLoss = r == null ? e.start() + q == 0 : r.get(2).isNull();
-          assertEquals(loss == null, nullLoss, "null loss effect at " + q);
+          assertEquals(loss == null, r.nullLoss(), "null loss effect at " + q);
           if (loss != null) {
-            assertClose(loss, r == null ? 0.0 : r.get(2).asDouble(), "loss");
+            assertThreeDigits(loss, r.loss(), "loss");
           }
-          if (e.topLogprob().get(q).isEmpty()) {
-            assertTrue(r == null || r.size() == 3, "no log-prob changes at " + q);
-            continue;
-          }
-          JsonNode ids = r.size() > 5 ? r.get(5) : hover.get("t");
-          JsonNode bids = r.size() > 5 ? r.get(6) : hover.get("b");
-          for (int j = 0; j < 5; j++) {
+          assertEquals(e.topLogprob().get(q).size(), r.top().size());
+          for (int j = 0; j < r.top().size(); j++) {
             TokenValue tv = e.topLogprob().get(q).get(j);
-            assertEquals(text.show(tv.token()), hover.get("s").get(ids.get(j).asInt()).asText());
-            assertClose(tv.value(), r.get(3).get(j).asDouble(), "top log-prob");
+            assertEquals(tv.token(), r.topIds().get(j));
+            assertThreeDigits(tv.value(), r.top().get(j), "top log-prob");
             TokenValue bv = e.bottomLogprob().get(q).get(j);
-            assertEquals(text.show(bv.token()), hover.get("s").get(bids.get(j).asInt()).asText());
-            assertClose(bv.value(), r.get(4).get(j).asDouble(), "bottom log-prob");
+            assertEquals(bv.token(), r.bottomIds().get(j));
+            assertThreeDigits(bv.value(), r.bottom().get(j), "bottom log-prob");
           }
         }
       }
     }
   }
 
-  private static void assertClose(double expected, double actual, String what) {
-    double tol = Math.max(Math.abs(expected) * 5e-3, 1e-12);
-    assertEquals(expected, actual, tol, what);
+  private static String vocabJson() {
+    String js = SiteFiles.text(site, "vocab.js");
+    assertTrue(js.startsWith("var atlasVocab = ") && js.endsWith(";\n"), js.substring(0, 20));
+    assertFalse(js.contains("<") || js.contains(">") || js.contains("&") || js.contains("\u2028"), "unescaped vocab.js");
+    return js.substring("var atlasVocab = ".length(), js.length() - 2);
+  }
+
+  /** {@code shown} is {@code expected} rounded half-even to 3 significant digits (an independent rounding). */
+  private static void assertThreeDigits(double expected, BigDecimal shown, String what) {
+    BigDecimal want = expected == 0 ? BigDecimal.ZERO : new BigDecimal(expected).round(new MathContext(3, java.math.RoundingMode.HALF_EVEN));
+    assertEquals(0, want.compareTo(shown), what + ": " + expected + " shown as " + shown);
   }
 
   @Test
-  void featurePageShowsEveryPanelWithTheRecordsNumbers() {
-    FeatureRecord f = records.get(1);
+  void featurePageDataHoldsEveryPanelsNumbers() {
+    for (FeatureRecord f : records) {
+      PageDataReader.Page page = PageDataReader.read(SiteFiles.text(site, "features/" + f.index() + ".html"));
+      assertThreeDigits(f.density() * 100, page.densityPercent(), "density");
+      assertThreeDigits(f.maxAct(), page.max(), "max");
+      assertThreeDigits(f.meanAct(), page.mean(), "mean");
+      assertEquals(f.logits().top().size(), page.top().size());
+      for (int i = 0; i < page.top().size(); i++) {
+        assertEquals(f.logits().top().get(i).token(), page.top().get(i).id());
+        assertThreeDigits(f.logits().top().get(i).value(), page.top().get(i).value(), "top logit " + i);
+      }
+      assertEquals(f.logits().bottom().size(), page.bottom().size());
+      assertEquals(f.actHistogram().counts(), page.actCounts());
+      assertEquals(f.logits().histogram().counts(), page.logitCounts());
+      assertEquals(f.correlatedFeaturesB() == null ? 2 : 3, page.tables().size());
+      for (int k = 0; k < f.neuronAlignment().size(); k++) {
+        BigDecimal[] r = page.tables().get(0).get(k);
+        assertEquals(f.neuronAlignment().get(k).unit(), r[0].intValue());
+        assertThreeDigits(f.neuronAlignment().get(k).a(), r[1], "alignment");
+        assertThreeDigits(f.neuronAlignment().get(k).b() * 100, r[2], "share of L1");
+      }
+    }
     String html = SiteFiles.text(site, "features/1.html");
-    for (String id : List.of("neuron-alignment", "correlated-neurons", "correlated-features-b", "density",
-        "act-histogram", "bottom-logits", "top-logits", "logit-histogram", "top", "interval-0", "interval-9", "tip",
-        "hover", "prev", "next", "random", "up")) {
-      assertTrue(html.contains("id=\"" + id + "\""), "panel " + id);
+    for (String id : List.of("grid", "tip", "data", "prev", "next", "random", "up")) {
+      assertTrue(html.contains("id=\"" + id + "\""), "element " + id);
     }
-    String top = html.substring(html.indexOf("id=\"top-logits\""), html.indexOf("</table>", html.indexOf("id=\"top-logits\"")));
-    List<String> values = SiteFiles.all(Pattern.compile("</td><td>([^<]+)</td>"), top, 1);
-    assertEquals(f.logits().top().size(), values.size());
-    for (int i = 0; i < values.size(); i++) {
-      assertClose(f.logits().top().get(i).value(), Double.parseDouble(values.get(i)), "top logit " + i);
-    }
-    String density = new BigDecimal(f.density() * 100).round(new MathContext(3)).stripTrailingZeros().toPlainString();
-    assertTrue(html.contains("Activation density " + density + "%"), "density " + density);
-    String act = html.substring(html.indexOf("id=\"act-histogram\""));
-    String d = act.substring(act.indexOf(" d=\"") + 4, act.indexOf("\"", act.indexOf(" d=\"") + 4));
-    long nonEmpty = f.actHistogram().counts().stream().filter(c -> c > 0).count();
-    assertEquals(nonEmpty, d.chars().filter(c -> c == 'M' || c == 'm').count(), "one bar per non-empty bin");
   }
 
   @Test
@@ -241,9 +238,9 @@ class SiteRendererTest {
     ObjectMapper json = new ObjectMapper();
     JsonNode manifest = json.readTree(site.get("search.json"));
     assertEquals(records.size(), manifest.get("count").asInt());
-    JsonNode shard = json.readTree(site.get("search/0.json"));
     String script = SiteFiles.text(site, "search/0.js");
-    assertEquals("atlasShard(0, " + SiteFiles.text(site, "search/0.json") + ");\n", script);
+    assertTrue(script.startsWith("atlasShard(0, ") && script.endsWith(");\n"), script.substring(0, 20));
+    JsonNode shard = json.readTree(script.substring("atlasShard(0, ".length(), script.length() - 3));
     TokenText text = new TokenText(vocab);
     for (FeatureRecord f : records) {
       JsonNode row = shard.get("f").get(f.index());

@@ -15,6 +15,7 @@ import org.featureatlas.check.AtlasException;
 import org.featureatlas.check.Check;
 import org.featureatlas.fs.AtomicDirectory;
 import org.featureatlas.site.SiteFiles;
+import org.featureatlas.site.SiteSize;
 import org.featureatlas.site.links.LinkChecker;
 import org.featureatlas.site.links.LinkReport;
 import org.featureatlas.site.publish.PublishResult.Changes;
@@ -26,7 +27,7 @@ import org.featureatlas.site.publish.PublishResult.Outcome;
  * file, the commit is made with {@code commit-tree} and the branch moved with a compare-and-swap
  * {@code update-ref}. The user's working tree, index and HEAD are never touched. A site whose tree
  * equals the branch tip's makes no commit. Before anything is written the site must have an
- * {@code index.html} and pass the {@link LinkChecker}.
+ * {@code index.html}, be within GitHub Pages' size limit ({@link SiteSize}) and pass the {@link LinkChecker}.
  */
 public final class Publisher {
   static final String DEFAULT_NAME = "Feature Atlas";
@@ -37,11 +38,21 @@ public final class Publisher {
   private Publisher() {}
 
   public static PublishResult publish(PublishOptions o) {
+    return publish(o, SiteSize.GITHUB_PAGES_LIMIT);
+  }
+
+  /** {@link #publish(PublishOptions)} with another size limit (tests use a small one). */
+  static PublishResult publish(PublishOptions o, long limitBytes) {
     Path site = Check.directory(o.site()).toAbsolutePath().normalize();
     Check.file(Files.isRegularFile(site.resolve("index.html")), site, "has no index.html; build the site before publishing");
+    List<String> files = new ArrayList<>(SiteFiles.list(site));
+    SiteSize size = SiteSize.of(site, files);
+    Check.file(size.bytes() <= limitBytes, site, String.format(Locale.ROOT, "refusing to publish: the site is %s (%,d"
+        + " bytes), over GitHub Pages' limit of %,d bytes; show fewer examples per page, split the atlas by feature"
+        + " range into several sites (atlas render --features a:b), or publish it to another host",
+        size.describe(), size.bytes(), limitBytes));
     LinkReport links = LinkChecker.check(site);
     Check.file(links.ok(), site, "refusing to publish an incomplete site: " + links.summary(3));
-    List<String> files = new ArrayList<>(SiteFiles.list(site));
     for (String f : files) {
       for (String segment : f.split("/")) {
         Check.file(!segment.toLowerCase(Locale.ROOT).equals(".git"), site.resolve(f), "a site must not contain .git");

@@ -105,6 +105,24 @@ class PublisherTest {
   }
 
   @Test
+  void aSiteOverTheSizeLimitIsRefusedBeforeAnythingIsWritten() throws Exception {
+    long bytes = org.featureatlas.site.SiteSize.of(site).bytes();
+    String objectsBefore = git(work, "count-objects", "-v");
+    AtlasException e = assertThrows(AtlasException.class,
+        () -> Publisher.publish(new PublishOptions(site, work, "gh-pages", "origin", false, null), bytes - 1));
+    String m = e.getMessage();
+    assertFalse(m.contains("\n"), m);
+    assertTrue(m.contains(String.format(java.util.Locale.ROOT, "%,d bytes", bytes)), m);
+    assertTrue(m.contains("fewer examples per page") && m.contains("--features a:b") && m.contains("another host"), m);
+    assertEquals("", tryGit(work, "rev-parse", "--verify", "-q", "refs/heads/gh-pages"));
+    assertEquals("", tryGit(bare, "rev-parse", "--verify", "-q", "refs/heads/gh-pages"));
+    assertEquals(objectsBefore, git(work, "count-objects", "-v"));
+    assertEquals(Outcome.WOULD_PUBLISH,
+        Publisher.publish(new PublishOptions(site, work, "gh-pages", "origin", true, null), bytes).outcome(),
+        "a site of exactly the limit passes");
+  }
+
+  @Test
   void dryRunReportsAndWritesNothing() throws Exception {
     String objectsBefore = git(work, "count-objects", "-v");
     PublishResult r = Publisher.publish(new PublishOptions(site, work, "gh-pages", "origin", true, null));
