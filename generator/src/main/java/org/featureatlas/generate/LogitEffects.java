@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.stream.IntStream;
 import org.featureatlas.data.Logits;
 import org.featureatlas.data.TokenValue;
-import org.featureatlas.data.UnitScore;
 import org.featureatlas.io.HostTensor;
 import org.featureatlas.model.Gpt2Model;
 import org.featureatlas.model.HookPoint;
@@ -19,8 +18,8 @@ import org.featureatlas.model.HookSite;
  * Weight-only quantities of every feature. With {@code u_i = W_dec[i] W_down} (W_down = the block's
  * mlp.c_proj for mlp.hook_post, else the identity) and {@code W_U[d, v] = ln_f.weight[d] * wte[v, d]}:
  * the logit effect {@code v_i = u_i W_U} centred over the vocabulary (tables and histogram), and for the
- * ablation of pass C the direction {@code ~u_i = u_i - mean(u_i)} and {@code ~v_i = ~u_i W_U}. Also the
- * neuron alignment of each decoder row.
+ * ablation of pass C the direction {@code ~u_i = u_i - mean(u_i)} and {@code ~v_i = ~u_i W_U}. Gives
+ * the record its logit tables ({@link #extreme}: {@link BoundedTopK}s of the centred row).
  *
  * <p>{@code v} is formed in chunks of {@code chunk} features ({@code u[from:to] W_U}, one product per
  * chunk) and never held whole: {@link #compute} keeps only each feature's tables and {@code max|~v_i|}, and
@@ -28,18 +27,18 @@ import org.featureatlas.model.HookSite;
  * by the same product on the same arrays, so pass C's {@code ~v} is bit for bit what the tables saw,
  * whatever the block size. {@code u} and {@code W_U} stay on the device until {@link #close}.
  */
-final class LogitEffects implements AutoCloseable {
+final class LogitEffects implements RecordPart, AutoCloseable {
   final int dSae;
   final int dModel;
   final int vocab;
   final int chunk;
   /** [dSae * dModel] centred direct-path directions. */
-  final float[] uCentred;
+  private final float[] uCentred;
   /** [vocab] ln_f.bias W_U: the logits' constant part. */
   final float[] logitBias;
   /** max_v |~v_i[v]| per feature, which bounds the ablation's logit change. */
-  final float[] maxAbsV;
-  final List<Logits> logits;
+  private final float[] maxAbsV;
+  private final List<Logits> logits;
   private final NDManager manager;
   private final NDArray u; // [dSae, dModel]
   private final NDArray wU; // [dModel, vocab]
@@ -144,6 +143,31 @@ final class LogitEffects implements AutoCloseable {
     return rows;
   }
 
+  /** max_v |~v_i[v]|: with the row's own term, a bound of the ablation's logit change. */
+  float maxAbsV(int feature) {
+    return maxAbsV[feature];
+  }
+
+  /**
+   * The squared norm of a centred residual row after ablating {@code act} of {@code feature} through the
+   * direct path: {@code sum_j (centred[offset + j] - act ~u_i[j])^2}, for the LayerNorm scale sigma'.
+   */
+  double ablatedSumSq(float[] centred, int offset, double act, int feature) {
+    double ss = 0;
+    int uo = feature * dModel;
+    for (int j = 0; j < dModel; j++) {
+      double c = centred[offset + j] - act * uCentred[uo + j];
+      ss += c * c;
+    }
+    return ss;
+  }
+
+  /** Feature {@code i}'s logit tables and histogram. */
+  @Override
+  public void contribute(int i, RecordFields record) {
+    record.logits(logits.get(i));
+  }
+
   @Override
   public void close() {
     manager.close();
@@ -161,41 +185,11 @@ final class LogitEffects implements AutoCloseable {
 
   /** The {@code n} largest (or smallest) values, ties by lower token id. */
   static List<TokenValue> extreme(double[] values, int n, boolean largest) {
-    int k = Math.min(n, values.length);
-    int[] idx = new int[k];
-    double[] val = new double[k];
-    int size = 0;
-    for (int t = 0; t < values.length; t++) {
-      double x = largest ? values[t] : -values[t];
-      if (size == k && !(x > val[size - 1])) continue;
-      int at = size == k ? size - 1 : size;
-      while (at > 0 && x > val[at - 1]) {
-        val[at] = val[at - 1];
-        idx[at] = idx[at - 1];
-        at--;
-      }
-      val[at] = x;
-      idx[at] = t;
-      if (size < k) size++;
-    }
-    List<TokenValue> out = new ArrayList<>(size);
-    for (int r = 0; r < size; r++) out.add(new TokenValue(idx[r], values[idx[r]]));
-    return out;
-  }
-
-  /** The {@code n} largest entries of decoder row i, ties by lower unit, with their share of the row's L1 norm. */
-  static List<UnitScore> alignment(HostTensor wDec, int i, int n) {
-    int dIn = wDec.cols();
-    double[] row = new double[dIn];
-    double l1 = 0;
-    for (int j = 0; j < dIn; j++) {
-      row[j] = wDec.data()[i * dIn + j];
-      l1 += Math.abs(row[j]);
-    }
-    List<UnitScore> out = new ArrayList<>();
-    for (TokenValue tv : extreme(row, n, true)) {
-      out.add(new UnitScore(tv.token(), tv.value(), l1 == 0 ? 0.0 : Math.abs(tv.value()) / l1));
-    }
+    BoundedTopK best = new BoundedTopK(1, Math.min(n, values.length),
+        largest ? BoundedTopK.Order.LARGEST : BoundedTopK.Order.SMALLEST, false);
+    for (int t = 0; t < values.length; t++) best.offer(0, values[t], t);
+    List<TokenValue> out = new ArrayList<>(best.size(0));
+    for (int r = 0; r < best.size(0); r++) out.add(new TokenValue((int) best.id(0, r), best.score(0, r)));
     return out;
   }
 }
