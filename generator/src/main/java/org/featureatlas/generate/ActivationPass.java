@@ -29,19 +29,16 @@ final class ActivationPass {
    */
   static final class State {
     final Statistics statistics;
+    /** The two statistics the later steps read (feature ranges and sums; the top positions to show). */
+    final FeatureMoments moments;
+    final TopExamples top;
     /** Set by the correlation step after pass A (and after a merge); not written to shard state. */
     Correlations.Result correlations;
 
-    State(int dSae, GenerateSettings settings) {
-      statistics = Statistics.passA(dSae, settings);
-    }
-
-    FeatureMoments moments() {
-      return statistics.get(FeatureMoments.class);
-    }
-
-    TopExamples top() {
-      return statistics.get(TopExamples.class);
+    State(int dSae, int topK) {
+      statistics = Statistics.passA(dSae, topK);
+      moments = statistics.get(FeatureMoments.class);
+      top = statistics.get(TopExamples.class);
     }
 
     void merge(State o) {

@@ -90,7 +90,7 @@ public final class Generation {
     try (NDManager manager = NDManager.newBaseManager(device(req.device()));
         Gpt2Model model = new Gpt2Model(in.weights(), manager)) {
       Path cache = work.resolve(ShardInfo.CACHE);
-      ActivationPass.State state = passA(in, model, manager, plan, 0, plan.batches(), cache, req.settings());
+      ActivationPass.State state = passA(in, model, manager, plan, 0, plan.batches(), cache, req.settings().topK());
       finish(req, in, model, manager, plan, state, List.of(cache), out, memory);
     } finally {
       TempDirs.delete(work);
@@ -109,7 +109,7 @@ public final class Generation {
     try (AtomicDirectory dir = AtomicDirectory.create(out);
         NDManager manager = NDManager.newBaseManager(device(req.device()));
         Gpt2Model model = new Gpt2Model(in.weights(), manager)) {
-      ActivationPass.State state = passA(in, model, manager, plan, from, to, dir.path().resolve(ShardInfo.CACHE), req.settings());
+      ActivationPass.State state = passA(in, model, manager, plan, from, to, dir.path().resolve(ShardInfo.CACHE), req.settings().topK());
       stage("write shard", () -> {
         writeState(dir.path().resolve(ShardInfo.STATE), state);
         ShardInfo info = new ShardInfo(ShardInfo.FORMAT_VERSION, req, shard, shards, from, to,
@@ -161,7 +161,7 @@ public final class Generation {
     ActivationPass.State state = null;
     List<Path> caches = new ArrayList<>();
     for (Path dir : byIndex) {
-      ActivationPass.State s = stage("read shard states", () -> readState(dir.resolve(ShardInfo.STATE), in.dSae(), req.settings()));
+      ActivationPass.State s = stage("read shard states", () -> readState(dir.resolve(ShardInfo.STATE), in.dSae(), req.settings().topK()));
       if (state == null) state = s;
       else state.merge(s);
       caches.add(Check.readableFile(dir.resolve(ShardInfo.CACHE)));
@@ -230,12 +230,12 @@ public final class Generation {
   }
 
   private ActivationPass.State passA(AtlasInputs in, Gpt2Model model, NDManager manager, BatchPlan plan,
-      int from, int to, Path cacheFile, GenerateSettings settings) {
+      int from, int to, Path cacheFile, int topK) {
     long tokens = 0;
     for (int b = from; b < to; b++) tokens += (long) plan.sequences(b) * in.dataset().seqLen();
     long total = tokens;
     return stage("pass A: model + SAE + statistics", () -> {
-      ActivationPass.State state = new ActivationPass.State(in.dSae(), settings);
+      ActivationPass.State state = new ActivationPass.State(in.dSae(), topK);
       try (SaeEncoder enc = new SaeEncoder(in.sae(), manager);
           SaeEncoder encB = in.saeB() == null ? null : new SaeEncoder(in.saeB(), manager);
           ActivationCache.Writer cache = new ActivationCache.Writer(cacheFile);
@@ -269,14 +269,14 @@ public final class Generation {
     GenerateSettings set = req.settings();
     int seqLen = in.dataset().seqLen();
     int dSae = in.dSae();
-    FeatureMoments moments = state.moments();
-    Correlations.Plan corr = correlationPlan(in, memory, moments.meanActivePerPosition());
+    Correlations.Plan corr = correlationPlan(in, memory, state.moments.meanActivePerPosition());
     stage("correlations", () -> {
       try (ProgressBar bar = Progress.bar("correlations", (long) corr.sweeps() * plan.batches(), "batch")) {
-        state.correlations = Correlations.compute(caches, corr, moments, set.nUnits(), bar::step);
+        state.correlations = Correlations.compute(caches, corr, state.moments, set.nUnits(), bar::step);
       }
     });
-    Statistics passB = Statistics.passB(moments, set, req.seed());
+    Statistics passB = Statistics.passB(state.moments, set, req.seed());
+    IntervalStats stats = passB.get(IntervalStats.class);
     stage("pass B: histograms + intervals", () -> {
       try (ActivationCache.Reader reader = new ActivationCache.Reader(caches, dSae);
           ProgressBar bar = Progress.bar("pass B: intervals", plan.batches(), "batch")) {
@@ -286,7 +286,7 @@ public final class Generation {
         }
       }
     });
-    Selection selection = Selection.of(state.top(), passB.get(IntervalStats.class));
+    Selection selection = Selection.of(state.top, stats);
     ShownExamples examples = new ShownExamples();
     stage("pass C: example windows", () -> passC(in, set, plan, caches, model, manager, memory, effects, selection, examples));
     stage("write data", () -> {
@@ -440,9 +440,9 @@ public final class Generation {
     }
   }
 
-  private static ActivationPass.State readState(Path file, int dSae, GenerateSettings settings) {
+  private static ActivationPass.State readState(Path file, int dSae, int topK) {
     Check.readableFile(file);
-    ActivationPass.State state = new ActivationPass.State(dSae, settings);
+    ActivationPass.State state = new ActivationPass.State(dSae, topK);
     try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 20))) {
       state.read(in);
       return state;

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.stream.IntStream;
 import org.featureatlas.data.Logits;
 import org.featureatlas.data.TokenValue;
+import org.featureatlas.data.UnitScore;
 import org.featureatlas.io.HostTensor;
 import org.featureatlas.model.Gpt2Model;
 import org.featureatlas.model.HookPoint;
@@ -18,8 +19,8 @@ import org.featureatlas.model.HookSite;
  * Weight-only quantities of every feature. With {@code u_i = W_dec[i] W_down} (W_down = the block's
  * mlp.c_proj for mlp.hook_post, else the identity) and {@code W_U[d, v] = ln_f.weight[d] * wte[v, d]}:
  * the logit effect {@code v_i = u_i W_U} centred over the vocabulary (tables and histogram), and for the
- * ablation of pass C the direction {@code ~u_i = u_i - mean(u_i)} and {@code ~v_i = ~u_i W_U}. Gives
- * the record its logit tables ({@link #extreme}: {@link BoundedTopK}s of the centred row).
+ * ablation of pass C the direction {@code ~u_i = u_i - mean(u_i)} and {@code ~v_i = ~u_i W_U}. Also the
+ * neuron alignment of each decoder row.
  *
  * <p>{@code v} is formed in chunks of {@code chunk} features ({@code u[from:to] W_U}, one product per
  * chunk) and never held whole: {@link #compute} keeps only each feature's tables and {@code max|~v_i|}, and
@@ -33,7 +34,7 @@ final class LogitEffects implements RecordPart, AutoCloseable {
   final int vocab;
   final int chunk;
   /** [dSae * dModel] centred direct-path directions. */
-  private final float[] uCentred;
+  final float[] uCentred;
   /** [vocab] ln_f.bias W_U: the logits' constant part. */
   final float[] logitBias;
   /** max_v |~v_i[v]| per feature, which bounds the ablation's logit change. */
@@ -162,7 +163,7 @@ final class LogitEffects implements RecordPart, AutoCloseable {
     return ss;
   }
 
-  /** Feature {@code i}'s logit tables and histogram. */
+  /** Feature {@code i}'s logit tables and histogram ({@link #extreme}: {@link BoundedTopK}s of the centred row). */
   @Override
   public void contribute(int i, RecordFields record) {
     record.logits(logits.get(i));
@@ -190,6 +191,22 @@ final class LogitEffects implements RecordPart, AutoCloseable {
     for (int t = 0; t < values.length; t++) best.offer(0, values[t], t);
     List<TokenValue> out = new ArrayList<>(best.size(0));
     for (int r = 0; r < best.size(0); r++) out.add(new TokenValue((int) best.id(0, r), best.score(0, r)));
+    return out;
+  }
+
+  /** The {@code n} largest entries of decoder row i, ties by lower unit, with their share of the row's L1 norm. */
+  static List<UnitScore> alignment(HostTensor wDec, int i, int n) {
+    int dIn = wDec.cols();
+    double[] row = new double[dIn];
+    double l1 = 0;
+    for (int j = 0; j < dIn; j++) {
+      row[j] = wDec.data()[i * dIn + j];
+      l1 += Math.abs(row[j]);
+    }
+    List<UnitScore> out = new ArrayList<>();
+    for (TokenValue tv : extreme(row, n, true)) {
+      out.add(new UnitScore(tv.token(), tv.value(), l1 == 0 ? 0.0 : Math.abs(tv.value()) / l1));
+    }
     return out;
   }
 }

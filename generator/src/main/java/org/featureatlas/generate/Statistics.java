@@ -19,9 +19,12 @@ final class Statistics {
     this.all = all;
   }
 
-  /** Pass A's statistics: moments, then top examples (the order of the shard state file). */
-  static Statistics passA(int dSae, GenerateSettings set) {
-    return new Statistics(List.of(new FeatureMoments(dSae), new TopExamples(dSae, set.topK())));
+  /**
+   * Pass A's statistics: moments, then top examples (the order of the shard state file). They are sized by
+   * d_sae and {@code --top-k} (a shard's merge rebuilds them from those two before loading its state).
+   */
+  static Statistics passA(int dSae, int topK) {
+    return new Statistics(List.of(new FeatureMoments(dSae), new TopExamples(dSae, topK)));
   }
 
   /** Pass B's statistics: activation histograms and intervals, over the ranges in {@code moments}. */

@@ -60,7 +60,7 @@ class StatisticsTest {
   }
 
   static Statistics passA() {
-    return Statistics.passA(D_SAE, SET);
+    return Statistics.passA(D_SAE, SET.topK());
   }
 
   static Statistics passB(FeatureMoments m) {
@@ -103,10 +103,10 @@ class StatisticsTest {
     Statistics a = passA();
     add(a, batches(2), 0, BATCHES);
     byte[] state = bytes(a);
-    Statistics otherK = Statistics.passA(D_SAE, new GenerateSettings(4, 1, 1, 4, 3, 2, 2, 2, 2));
+    Statistics otherK = Statistics.passA(D_SAE, 4);
     IOException e = assertThrows(IOException.class, () -> otherK.read(new DataInputStream(new ByteArrayInputStream(state))));
     assertTrue(e.getMessage().contains("top_k is 3 in the state, expected 4"), e.getMessage());
-    Statistics otherD = Statistics.passA(D_SAE + 1, SET);
+    Statistics otherD = Statistics.passA(D_SAE + 1, SET.topK());
     assertThrows(IOException.class, () -> otherD.read(new DataInputStream(new ByteArrayInputStream(state))));
     byte[] shortState = java.util.Arrays.copyOf(state, state.length - 3);
     assertThrows(IOException.class, () -> passA().read(new DataInputStream(new ByteArrayInputStream(shortState))));
