@@ -14,10 +14,9 @@ import org.featureatlas.data.TokenValue;
  *   logprob_change_v = log_softmax(logits)_v - log_softmax(logits')_v = lse - d_v
  * </pre>
  * The constant ({@code k1 max logits}) cancels between lse and d, so it is never formed. The largest
- * changes are the smallest {@code d_v} and the other way round; ties go to the lower token id because
- * the vocabulary is scanned in order and only a strictly better value displaces. The second sum is the
- * row's own ({@link #rowSum}, the same arithmetic with {@code d = 0}), so no ablation ({@code f = 0})
- * gives exactly 0. The exponentials are shifted by {@code max(0, bound - 80)} where {@code bound >= |d|};
+ * changes are the smallest {@code d_v} and the other way round, kept in two {@link BoundedTopK}s; ties go
+ * to the lower token id. The second sum is the row's own ({@link #rowSum}, the same arithmetic with
+ * {@code d = 0}), so no ablation ({@code f = 0}) gives exactly 0. The exponentials are shifted by {@code max(0, bound - 80)} where {@code bound >= |d|};
  * when the largest term still comes out below e^-20 the sum is redone shifted by its exact maximum.
  *
  * <p>Two implementations compute the same float arithmetic: {@link VectorAblation} (the Vector API,
@@ -35,24 +34,18 @@ abstract class Ablation {
   static final float EXP_HEADROOM = 80f;
 
   final int vocab;
-  private final int k;
-  private final int[] lowIdx;
-  private final float[] lowVal;
-  private final int[] highIdx;
-  private final float[] highVal;
-  private int lows;
-  private int highs;
+  /** The k smallest changes d (largest log-prob changes), ties by lower token id. */
+  private final BoundedTopK lows;
+  /** The k largest changes d (smallest log-prob changes), ties by lower token id. */
+  private final BoundedTopK highs;
 
   /** The largest exponent {@code m_v + d_v - shift} of the last {@link #scan}. */
   float maxExponent;
 
   Ablation(int vocab, int k) {
     this.vocab = vocab;
-    this.k = k;
-    lowIdx = new int[k];
-    lowVal = new float[k];
-    highIdx = new int[k];
-    highVal = new float[k];
+    lows = new BoundedTopK(1, k, BoundedTopK.Order.SMALLEST, false);
+    highs = new BoundedTopK(1, k, BoundedTopK.Order.LARGEST, false);
   }
 
   /** The fastest implementation this JVM offers. */
@@ -93,8 +86,8 @@ abstract class Ablation {
    * @param next the next token's id, or -1 at the sequence's end
    */
   final Result run(float[] m, int off, double logRowSum, float[] b, float[] w, float k1, float beta, float bound, int next) {
-    lows = 0;
-    highs = 0;
+    lows.clear(0);
+    highs.clear(0);
     float negBeta = -beta;
     float shift = Math.max(0f, bound - EXP_HEADROOM);
     double s = scan(m, off, b, w, k1, negBeta, shift, true);
@@ -104,10 +97,10 @@ abstract class Ablation {
       s = scan(m, off, b, w, k1, negBeta, shift, false);
     }
     double lse = shift + Math.log(s) - logRowSum;
-    List<TokenValue> top = new ArrayList<>(lows);
-    for (int j = 0; j < lows; j++) top.add(new TokenValue(lowIdx[j], lse - lowVal[j]));
-    List<TokenValue> bottom = new ArrayList<>(highs);
-    for (int j = 0; j < highs; j++) bottom.add(new TokenValue(highIdx[j], lse - highVal[j]));
+    List<TokenValue> top = new ArrayList<>(lows.size(0));
+    for (int j = 0; j < lows.size(0); j++) top.add(new TokenValue((int) lows.id(0, j), lse - lows.score(0, j)));
+    List<TokenValue> bottom = new ArrayList<>(highs.size(0));
+    for (int j = 0; j < highs.size(0); j++) bottom.add(new TokenValue((int) highs.id(0, j), lse - highs.score(0, j)));
     double nextChange = next < 0 ? 0.0 : lse - d(m[off + next], b[next], w[next], k1, negBeta);
     return new Result(List.copyOf(top), List.copyOf(bottom), nextChange);
   }
@@ -119,31 +112,21 @@ abstract class Ablation {
 
   /** The current k-th smallest d, or +infinity while the list is not full. */
   final float lowThreshold() {
-    return lows < k ? Float.POSITIVE_INFINITY : lowVal[k - 1];
+    return (float) lows.bound(0);
   }
 
   /** The current k-th largest d, or -infinity while the list is not full. */
   final float highThreshold() {
-    return highs < k ? Float.NEGATIVE_INFINITY : highVal[k - 1];
+    return (float) highs.bound(0);
   }
 
-  /** Offers token {@code v} with change {@code x} to both lists (call in ascending v). */
+  /**
+   * Offers token {@code v} with change {@code x} to both lists. Call in ascending v: a change equal to a
+   * threshold then never displaces, so the kernels may skip it.
+   */
   final void offer(int v, float x) {
-    if (lows < k || x < lowVal[lows - 1]) lows = insert(lowIdx, lowVal, lows, v, x, true);
-    if (highs < k || x > highVal[highs - 1]) highs = insert(highIdx, highVal, highs, v, x, false);
-  }
-
-  /** Inserts (v, x) into a sorted run (ascending when {@code ascending}), keeping at most k; returns the new size. */
-  private int insert(int[] idx, float[] val, int size, int v, float x, boolean ascending) {
-    int at = size < k ? size : k - 1;
-    while (at > 0 && (ascending ? x < val[at - 1] : x > val[at - 1])) {
-      val[at] = val[at - 1];
-      idx[at] = idx[at - 1];
-      at--;
-    }
-    val[at] = x;
-    idx[at] = v;
-    return Math.min(size + 1, k);
+    lows.offer(0, x, v);
+    highs.offer(0, x, v);
   }
 
   static final float LOG2E = 1.44269504088896341f;

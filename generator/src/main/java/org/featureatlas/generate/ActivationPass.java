@@ -16,46 +16,42 @@ import org.featureatlas.sae.SaeEncoder;
 
 /**
  * Pass A, the streaming pass: for each batch, the model's forward pass (capturing the hook and the
- * final residual stream; no logits), the centring rule, the SAE encode (and encoder B's), then every
- * accumulator is updated and the non-zeros (of both encoders), the hook activations and the final residual
- * stream go to the cache, so the model runs once per token. Only plain Java arrays leave a batch's sub-manager.
+ * final residual stream; no logits), the centring rule, the SAE encode (and encoder B's), then pass A's
+ * statistics ({@link Statistics#passA}) add the batch's non-zeros, and the non-zeros (of both encoders), the
+ * hook activations and the final residual stream go to the cache, so the model runs once per token. Only
+ * plain Java arrays leave a batch's sub-manager.
  */
 final class ActivationPass {
   /**
-   * Everything pass A accumulates; mergeable across shards. The correlation tables are not part of it: they
-   * are formed after pass A from the caches ({@link Correlations}), whose top lists land in
-   * {@link #correlations}.
+   * Everything pass A accumulates: its {@link Statistics}, mergeable across shards and saved in a shard's
+   * state. The correlation tables are not part of it: they are formed after pass A from the caches
+   * ({@link Correlations}), whose top lists land in {@link #correlations}.
    */
   static final class State {
+    final Statistics statistics;
+    /** The two statistics the later steps read (feature ranges and sums; the top positions to show). */
     final FeatureMoments moments;
     final TopExamples top;
     /** Set by the correlation step after pass A (and after a merge); not written to shard state. */
     Correlations.Result correlations;
 
-    State(int dSae, int k) {
-      moments = new FeatureMoments(dSae);
-      top = new TopExamples(dSae, k);
-    }
-
-    private State(FeatureMoments m, TopExamples t) {
-      moments = m;
-      top = t;
+    State(int dSae, int topK) {
+      statistics = Statistics.passA(dSae, topK);
+      moments = statistics.get(FeatureMoments.class);
+      top = statistics.get(TopExamples.class);
     }
 
     void merge(State o) {
-      moments.merge(o.moments);
-      top.merge(o.top);
+      statistics.merge(o.statistics);
     }
 
     void write(DataOutputStream out) throws IOException {
-      moments.write(out);
-      top.write(out);
+      statistics.write(out);
     }
 
-    static State read(DataInputStream in) throws IOException {
-      FeatureMoments m = FeatureMoments.read(in);
-      TopExamples t = TopExamples.read(in);
-      return new State(m, t);
+    /** Loads a state written by {@link #write} for the same sizes into this new state. */
+    void read(DataInputStream in) throws IOException {
+      statistics.read(in);
     }
   }
 
@@ -104,14 +100,7 @@ final class ActivationPass {
       requireFinite(fB, in.saeBDir(), "feature activations of encoder B", firstSeq, nSeq);
     }
     SparseBatch sparse = SparseBatch.fromDense(f, rows, in.dSae());
-    long first = (long) firstSeq * seqLen;
-    state.moments.positions += rows;
-    for (int r = 0; r < rows; r++) {
-      for (int e = sparse.rowStart[r]; e < sparse.rowStart[r + 1]; e++) {
-        state.moments.addActive(sparse.feature[e], sparse.value[e]);
-        state.top.offer(sparse.feature[e], sparse.value[e], first + r);
-      }
-    }
+    state.statistics.add(sparse, (long) firstSeq * seqLen);
     SparseBatch sparseB = fB == null ? null : SparseBatch.fromDense(fB, rows, in.dSaeB());
     cache.write(b, firstSeq, sparse, resid.length / rows, resid, dIn, x, sparseB);
   }

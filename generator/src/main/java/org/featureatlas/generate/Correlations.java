@@ -93,8 +93,14 @@ final class Correlations {
     }
   }
 
-  /** The two tables' top lists; {@code featuresB} null without encoder B. */
-  record Result(TopUnits neurons, TopUnits featuresB) {}
+  /** The two tables' top lists; {@code featuresB} null without encoder B. Gives the record its correlations. */
+  record Result(TopUnits neurons, TopUnits featuresB) implements RecordPart {
+    @Override
+    public void contribute(int i, RecordFields record) {
+      record.correlatedNeurons(neurons.get(i));
+      record.correlatedFeaturesB(featuresB == null ? null : featuresB.get(i));
+    }
+  }
 
   /**
    * Sweeps the caches once per block of {@code plan}; {@code moments} are pass A's (merged) feature sums.
@@ -125,8 +131,8 @@ final class Correlations {
       unitsN = n.units;
       if (b != null) unitsB = b.units;
       IntStream.range(from, to).parallel().forEach(i -> {
-        neurons.set(i, n.top(i, moments.sum[i], moments.sumSq[i], k));
-        if (b != null) featuresB.set(i, b.top(i, moments.sum[i], moments.sumSq[i], k));
+        neurons.set(i, n.top(i, moments.sum(i), moments.sumSq(i), k));
+        if (b != null) featuresB.set(i, b.top(i, moments.sum(i), moments.sumSq(i), k));
       });
     }
     return new Result(neurons, featuresB);

@@ -151,29 +151,17 @@ final class CrossMoments {
     double[] unitSum = units.sum;
     double[] unitSumSq = units.sumSq;
     double fVar = n * fSumSq - fSum * fSum;
-    int[] best = new int[k];
-    double[] bestP = new double[k];
-    int size = 0;
+    BoundedTopK best = new BoundedTopK(1, k, BoundedTopK.Order.LARGEST, false);
     int row = (i - from) * dUnits;
     for (int j = 0; j < dUnits; j++) {
       if (zeroVariance(n, unitSum[j], unitSumSq[j])) continue;
       double uVar = n * unitSumSq[j] - unitSum[j] * unitSum[j];
-      double p = (n * xy[row + j] - fSum * unitSum[j]) / Math.sqrt(fVar * uVar);
-      if (size == k && !(p > bestP[size - 1])) continue;
-      int at = size == k ? size - 1 : size;
-      while (at > 0 && p > bestP[at - 1]) {
-        bestP[at] = bestP[at - 1];
-        best[at] = best[at - 1];
-        at--;
-      }
-      bestP[at] = p;
-      best[at] = j;
-      if (size < k) size++;
+      best.offer(0, (n * xy[row + j] - fSum * unitSum[j]) / Math.sqrt(fVar * uVar), j);
     }
-    for (int r = 0; r < size; r++) {
-      int j = best[r];
+    for (int r = 0; r < best.size(0); r++) {
+      int j = (int) best.id(0, r);
       double cos = xy[row + j] / Math.sqrt(fSumSq * unitSumSq[j]);
-      out.add(new UnitScore(j, bestP[r], cos));
+      out.add(new UnitScore(j, best.score(0, r), cos));
     }
     return out;
   }

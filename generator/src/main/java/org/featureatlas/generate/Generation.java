@@ -25,10 +25,7 @@ import org.featureatlas.check.AtlasException;
 import org.featureatlas.check.Check;
 import org.featureatlas.check.IoErrors;
 import org.featureatlas.data.DataDir;
-import org.featureatlas.data.Example;
 import org.featureatlas.data.FeatureRecord;
-import org.featureatlas.data.Histogram;
-import org.featureatlas.data.Interval;
 import org.featureatlas.data.Json;
 import org.featureatlas.data.Manifest;
 import org.featureatlas.fs.AtomicDirectory;
@@ -41,8 +38,9 @@ import org.featureatlas.sae.SaeEncoder;
 
 /**
  * The generation stage's entry points: a whole run, one shard of a run, and the merge of shards. A whole
- * run is pass A over every batch followed by {@link #finish}; a merge is the same finish over the merged
- * pass-A states of its shards, so both give the same data.
+ * run is pass A over every batch followed by {@link #finish} (logit effects, correlations, pass B, pass C
+ * in {@code ~v} blocks, write); a merge is the same finish over the merged pass-A states of its shards, so
+ * both give the same data. Records are assembled from {@link RecordPart}s, one field group each.
  */
 public final class Generation {
   /** People's notes inside a data directory: carried over when generation replaces the directory. */
@@ -163,7 +161,7 @@ public final class Generation {
     ActivationPass.State state = null;
     List<Path> caches = new ArrayList<>();
     for (Path dir : byIndex) {
-      ActivationPass.State s = stage("read shard states", () -> readState(dir.resolve(ShardInfo.STATE)));
+      ActivationPass.State s = stage("read shard states", () -> readState(dir.resolve(ShardInfo.STATE), in.dSae(), req.settings().topK()));
       if (state == null) state = s;
       else state.merge(s);
       caches.add(Check.readableFile(dir.resolve(ShardInfo.CACHE)));
@@ -277,24 +275,30 @@ public final class Generation {
         state.correlations = Correlations.compute(caches, corr, state.moments, set.nUnits(), bar::step);
       }
     });
-    IntervalStats stats = new IntervalStats(state.moments, set.nBins(), set.nIntervals(), set.perInterval(), req.seed());
+    Statistics passB = Statistics.passB(state.moments, set, req.seed());
+    IntervalStats stats = passB.get(IntervalStats.class);
     stage("pass B: histograms + intervals", () -> {
       try (ActivationCache.Reader reader = new ActivationCache.Reader(caches, dSae);
           ProgressBar bar = Progress.bar("pass B: intervals", plan.batches(), "batch")) {
         for (ActivationCache.Block block; (block = reader.next()) != null; ) {
-          stats.add(block, seqLen);
+          passB.add(block.activations(), (long) block.firstSequence() * seqLen);
           bar.step();
         }
       }
     });
     Selection selection = Selection.of(state.top, stats);
-    Map<Long, Example> examples = new HashMap<>();
+    ShownExamples examples = new ShownExamples();
     stage("pass C: example windows", () -> passC(in, set, plan, caches, model, manager, out, memory, effects, selection, examples));
     stage("write data", () -> {
       try (AtomicDirectory dir = AtomicDirectory.create(out).keep(NOTES)) {
         Manifest manifest = manifest(req, in, plan);
         try {
-          DataDir.write(dir.path(), manifest, in.displayVocab(), records(in, set, state, stats, effects, selection, examples));
+          List<RecordPart> parts = new ArrayList<>(state.statistics.all);
+          parts.addAll(passB.all);
+          parts.add(effects);
+          parts.add(new NeuronAlignment(in.sae().wDec(), set.nUnits()));
+          parts.add(state.correlations);
+          DataDir.write(dir.path(), manifest, in.displayVocab(), records(in.dSae(), parts, examples));
         } catch (UncheckedIOException e) {
           // DataDir reports the failure without the file; name the data directory being written.
           throw IoErrors.writing(out, e);
@@ -312,7 +316,7 @@ public final class Generation {
    * by the first block that needs them and kept on disk ({@link LogitsSpill}) for the others.
    */
   private void passC(AtlasInputs in, GenerateSettings set, BatchPlan plan, List<Path> caches, LanguageModel model, NDManager manager,
-      Path out, MemoryBudget.Plan memory, LogitEffects effects, Selection selection, Map<Long, Example> examples) {
+      Path out, MemoryBudget.Plan memory, LogitEffects effects, Selection selection, ShownExamples examples) {
     int seqLen = in.dataset().seqLen();
     List<Selection.Ref> refs = selection.distinct();
     Map<Integer, List<Selection.Ref>> byBatch = WindowPass.byBatch(refs, seqLen, plan.batchSize());
@@ -380,47 +384,27 @@ public final class Generation {
     return blocks;
   }
 
-  private static Iterator<FeatureRecord> records(AtlasInputs in, GenerateSettings set, ActivationPass.State state,
-      IntervalStats stats, LogitEffects effects, Selection selection, Map<Long, Example> examples) {
+  /** The records in index order, each filled in by every part (statistics, logit tables, correlations...). */
+  private static Iterator<FeatureRecord> records(int dSae, List<RecordPart> parts, ShownExamples examples) {
     return new Iterator<>() {
       int i = 0;
 
       @Override
       public boolean hasNext() {
-        return i < in.dSae();
+        return i < dSae;
       }
 
       @Override
       public FeatureRecord next() {
-        return record(i++, in, set, state, stats, effects, selection, examples);
+        return record(i++, parts, examples);
       }
     };
   }
 
-  static FeatureRecord record(int i, AtlasInputs in, GenerateSettings set, ActivationPass.State state,
-      IntervalStats stats, LogitEffects effects, Selection selection, Map<Long, Example> examples) {
-    FeatureMoments m = state.moments;
-    boolean alive = m.active[i] > 0;
-    Histogram hist = Histogram.empty();
-    List<Interval> intervals = new ArrayList<>();
-    List<Example> top = new ArrayList<>();
-    if (alive) {
-      long[] counts = new long[set.nBins()];
-      System.arraycopy(stats.histogram, i * set.nBins(), counts, 0, set.nBins());
-      hist = stats.bins[i].histogram(counts);
-      for (Selection.Ref r : selection.top.get(i)) top.add(examples.get(WindowPass.key(i, r.pos())));
-      for (int j = 0; j < set.nIntervals(); j++) {
-        List<Example> ex = new ArrayList<>();
-        for (Selection.Ref r : selection.intervals.get(i).get(j)) ex.add(examples.get(WindowPass.key(i, r.pos())));
-        intervals.add(new Interval(stats.lowerBound(i, j), stats.bound(i, j),
-            (double) stats.intervalCount[i * set.nIntervals() + j] / m.positions, ex));
-      }
-    }
-    return new FeatureRecord(i, m.density(i), m.max[i], m.meanActive(i), hist, effects.logits.get(i),
-        LogitEffects.alignment(in.sae().wDec(), i, set.nUnits()),
-        state.correlations.neurons().get(i),
-        state.correlations.featuresB() == null ? null : state.correlations.featuresB().get(i),
-        top, intervals);
+  static FeatureRecord record(int i, List<RecordPart> parts, ShownExamples examples) {
+    RecordFields fields = new RecordFields(i, examples);
+    for (RecordPart part : parts) part.contribute(i, fields);
+    return fields.build();
   }
 
   private static Manifest manifest(GenerateRequest req, AtlasInputs in, BatchPlan plan) {
@@ -463,10 +447,12 @@ public final class Generation {
     }
   }
 
-  private static ActivationPass.State readState(Path file) {
+  private static ActivationPass.State readState(Path file, int dSae, int topK) {
     Check.readableFile(file);
+    ActivationPass.State state = new ActivationPass.State(dSae, topK);
     try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 20))) {
-      return ActivationPass.State.read(in);
+      state.read(in);
+      return state;
     } catch (IOException e) {
       throw new AtlasException(file + ": shard state is truncated or corrupt (" + e.getMessage() + ")", e);
     }

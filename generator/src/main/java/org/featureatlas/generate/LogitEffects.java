@@ -33,7 +33,7 @@ import org.featureatlas.model.LanguageModel;
  * by the same product on the same arrays, so pass C's {@code ~v} is bit for bit what the tables saw,
  * whatever the block size. {@code u} and {@code W_U} stay on the device until {@link #close}.
  */
-final class LogitEffects implements AutoCloseable {
+final class LogitEffects implements RecordPart, AutoCloseable {
   final int dSae;
   final int dModel;
   final int vocab;
@@ -43,8 +43,8 @@ final class LogitEffects implements AutoCloseable {
   /** [vocab] the final norm's bias times the unembedding, plus the unembedding bias: the logits' constant part (0 for RMSNorm). */
   final float[] logitBias;
   /** max_v |~v_i[v]| per feature, which bounds the ablation's logit change. */
-  final float[] maxAbsV;
-  final List<Logits> logits;
+  private final float[] maxAbsV;
+  private final List<Logits> logits;
   private final NDManager manager;
   private final NDArray u; // [dSae, dModel]
   private final NDArray wU; // [dModel, vocab]
@@ -154,6 +154,31 @@ final class LogitEffects implements AutoCloseable {
     return rows;
   }
 
+  /** max_v |~v_i[v]|: with the row's own term, a bound of the ablation's logit change. */
+  float maxAbsV(int feature) {
+    return maxAbsV[feature];
+  }
+
+  /**
+   * The squared norm of a centred residual row after ablating {@code act} of {@code feature} through the
+   * direct path: {@code sum_j (centred[offset + j] - act ~u_i[j])^2}, for the LayerNorm scale sigma'.
+   */
+  double ablatedSumSq(float[] centred, int offset, double act, int feature) {
+    double ss = 0;
+    int uo = feature * dModel;
+    for (int j = 0; j < dModel; j++) {
+      double c = centred[offset + j] - act * uCentred[uo + j];
+      ss += c * c;
+    }
+    return ss;
+  }
+
+  /** Feature {@code i}'s logit tables and histogram ({@link #extreme}: {@link BoundedTopK}s of the centred row). */
+  @Override
+  public void contribute(int i, RecordFields record) {
+    record.logits(logits.get(i));
+  }
+
   @Override
   public void close() {
     manager.close();
@@ -171,25 +196,11 @@ final class LogitEffects implements AutoCloseable {
 
   /** The {@code n} largest (or smallest) values, ties by lower token id. */
   static List<TokenValue> extreme(double[] values, int n, boolean largest) {
-    int k = Math.min(n, values.length);
-    int[] idx = new int[k];
-    double[] val = new double[k];
-    int size = 0;
-    for (int t = 0; t < values.length; t++) {
-      double x = largest ? values[t] : -values[t];
-      if (size == k && !(x > val[size - 1])) continue;
-      int at = size == k ? size - 1 : size;
-      while (at > 0 && x > val[at - 1]) {
-        val[at] = val[at - 1];
-        idx[at] = idx[at - 1];
-        at--;
-      }
-      val[at] = x;
-      idx[at] = t;
-      if (size < k) size++;
-    }
-    List<TokenValue> out = new ArrayList<>(size);
-    for (int r = 0; r < size; r++) out.add(new TokenValue(idx[r], values[idx[r]]));
+    BoundedTopK best = new BoundedTopK(1, Math.min(n, values.length),
+        largest ? BoundedTopK.Order.LARGEST : BoundedTopK.Order.SMALLEST, false);
+    for (int t = 0; t < values.length; t++) best.offer(0, values[t], t);
+    List<TokenValue> out = new ArrayList<>(best.size(0));
+    for (int r = 0; r < best.size(0); r++) out.add(new TokenValue((int) best.id(0, r), best.score(0, r)));
     return out;
   }
 

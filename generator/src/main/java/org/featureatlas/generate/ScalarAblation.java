@@ -26,9 +26,16 @@ final class ScalarAblation extends Ablation {
   double scan(float[] m, int off, float[] b, float[] w, float k1, float negBeta, float shift, boolean offer) {
     double sum = 0;
     float max = Float.NEGATIVE_INFINITY;
+    // Only a change beyond a threshold can enter a list (tokens come in ascending order, so ties never do).
+    float low = offer ? lowThreshold() : Float.NEGATIVE_INFINITY;
+    float high = offer ? highThreshold() : Float.POSITIVE_INFINITY;
     for (int v = 0; v < vocab; v++) {
       float x = d(m[off + v], b[v], w[v], k1, negBeta);
-      if (offer) offer(v, x);
+      if (x < low || x > high) {
+        offer(v, x);
+        low = lowThreshold();
+        high = highThreshold();
+      }
       float e = m[off + v] + x - shift;
       max = Math.max(max, e);
       sum += exp(e);

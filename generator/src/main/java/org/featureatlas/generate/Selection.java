@@ -28,22 +28,9 @@ final class Selection {
     List<List<Ref>> top = new ArrayList<>(dSae);
     List<List<List<Ref>>> intervals = new ArrayList<>(dSae);
     for (int i = 0; i < dSae; i++) {
-      List<Ref> t = new ArrayList<>();
-      for (int j = 0; j < topExamples.size(i); j++) {
-        t.add(new Ref(i, topExamples.position(i, j), topExamples.act(i, j)));
-      }
-      top.add(t);
+      top.add(topExamples.refs(i));
       List<List<Ref>> byInterval = new ArrayList<>(stats.nIntervals);
-      for (int j = 0; j < stats.nIntervals; j++) {
-        int slot = i * stats.nIntervals + j;
-        List<Ref> s = new ArrayList<>();
-        for (int e = 0; e < stats.sampleSize[slot]; e++) {
-          int at = slot * stats.perInterval + e;
-          s.add(new Ref(i, stats.samplePos[at], stats.sampleAct[at]));
-        }
-        s.sort(SHOWN_ORDER);
-        byInterval.add(s);
-      }
+      for (int j = 0; j < stats.nIntervals; j++) byInterval.add(stats.samples(i, j));
       intervals.add(byInterval);
     }
     return new Selection(top, intervals);

@@ -13,21 +13,9 @@ final class StateIO {
     for (long v : a) out.writeLong(v);
   }
 
-  static long[] readLongs(DataInputStream in) throws IOException {
-    long[] a = new long[in.readInt()];
-    for (int i = 0; i < a.length; i++) a[i] = in.readLong();
-    return a;
-  }
-
   static void writeDoubles(DataOutputStream out, double[] a) throws IOException {
     out.writeInt(a.length);
     for (double v : a) out.writeDouble(v);
-  }
-
-  static double[] readDoubles(DataInputStream in) throws IOException {
-    double[] a = new double[in.readInt()];
-    for (int i = 0; i < a.length; i++) a[i] = in.readDouble();
-    return a;
   }
 
   static void writeFloats(DataOutputStream out, float[] a) throws IOException {
@@ -35,25 +23,39 @@ final class StateIO {
     for (float v : a) out.writeFloat(v);
   }
 
-  static float[] readFloats(DataInputStream in) throws IOException {
-    float[] a = new float[in.readInt()];
-    for (int i = 0; i < a.length; i++) a[i] = in.readFloat();
-    return a;
-  }
-
   static void writeInts(DataOutputStream out, int[] a) throws IOException {
     out.writeInt(a.length);
     for (int v : a) out.writeInt(v);
   }
 
-  static int[] readInts(DataInputStream in) throws IOException {
-    int[] a = new int[in.readInt()];
-    for (int i = 0; i < a.length; i++) a[i] = in.readInt();
-    return a;
+  /** Reads an array written by {@link #writeLongs} into {@code into}, which must have its length. */
+  static void readLongs(DataInputStream in, long[] into) throws IOException {
+    length(in, into.length);
+    for (int i = 0; i < into.length; i++) into[i] = in.readLong();
   }
 
-  static void add(double[] into, double[] from) {
-    if (into.length != from.length) throw new IllegalArgumentException("length mismatch");
-    for (int i = 0; i < into.length; i++) into[i] += from[i];
+  static void readDoubles(DataInputStream in, double[] into) throws IOException {
+    length(in, into.length);
+    for (int i = 0; i < into.length; i++) into[i] = in.readDouble();
+  }
+
+  static void readFloats(DataInputStream in, float[] into) throws IOException {
+    length(in, into.length);
+    for (int i = 0; i < into.length; i++) into[i] = in.readFloat();
+  }
+
+  static void readInts(DataInputStream in, int[] into) throws IOException {
+    length(in, into.length);
+    for (int i = 0; i < into.length; i++) into[i] = in.readInt();
+  }
+
+  /** Reads a size written by a statistic and checks it is {@code expected}. */
+  static void size(DataInputStream in, String what, long expected) throws IOException {
+    long got = in.readInt();
+    if (got != expected) throw new IOException(what + " is " + got + " in the state, expected " + expected);
+  }
+
+  private static void length(DataInputStream in, int expected) throws IOException {
+    size(in, "an array's length", expected);
   }
 }

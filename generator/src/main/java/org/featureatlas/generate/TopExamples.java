@@ -3,82 +3,89 @@ package org.featureatlas.generate;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.featureatlas.data.Example;
 
 /**
- * For each feature, the {@code k} active positions with the largest activation, ordered by activation
- * descending, ties by global position ({@code s * T + t}) ascending. Positions are offered in any order;
- * the result depends only on the set offered, so shards merge exactly.
+ * For each feature, the {@code k} active positions with the largest activation (pass A), ordered by
+ * activation descending, ties by dataset position ({@code s * T + t}) ascending: a {@link BoundedTopK} of
+ * (activation, position). The result depends only on the set of positions offered, so shards merge
+ * exactly. Gives the record its top examples (the windows pass C built for these positions).
  */
-final class TopExamples {
+final class TopExamples implements Statistic {
   final int dSae;
   final int k;
-  final int[] size;
-  final float[] acts;   // [dSae * k], sorted within each feature
-  final long[] pos;     // [dSae * k]
+  private final BoundedTopK best;
 
   TopExamples(int dSae, int k) {
     this.dSae = dSae;
     this.k = k;
-    size = new int[dSae];
-    acts = new float[dSae * k];
-    pos = new long[dSae * k];
+    best = new BoundedTopK(dSae, k, BoundedTopK.Order.LARGEST, false);
   }
 
-  /** True when (a, p) ranks before (b, q). */
-  static boolean before(float a, long p, float b, long q) {
-    return a > b || (a == b && p < q);
-  }
-
-  void offer(int feature, float act, long position) {
-    int base = feature * k;
-    int n = size[feature];
-    if (n == k && !before(act, position, acts[base + n - 1], pos[base + n - 1])) {
-      return;
-    }
-    int at = n == k ? n - 1 : n;
-    while (at > 0 && before(act, position, acts[base + at - 1], pos[base + at - 1])) {
-      acts[base + at] = acts[base + at - 1];
-      pos[base + at] = pos[base + at - 1];
-      at--;
-    }
-    acts[base + at] = act;
-    pos[base + at] = position;
-    if (n < k) size[feature] = n + 1;
-  }
-
-  void merge(TopExamples o) {
-    for (int f = 0; f < dSae; f++) {
-      for (int j = 0; j < o.size[f]; j++) {
-        offer(f, o.acts[f * k + j], o.pos[f * k + j]);
+  @Override
+  public void add(SparseBatch f, long firstPosition) {
+    for (int r = 0; r < f.rows; r++) {
+      for (int e = f.rowStart[r]; e < f.rowStart[r + 1]; e++) {
+        best.offer(f.feature[e], f.value[e], firstPosition + r);
       }
     }
   }
 
-  int size(int feature) {
-    return size[feature];
+  @Override
+  public void merge(Statistic other) {
+    best.merge(Statistic.same(TopExamples.class, other).best);
   }
 
-  float act(int feature, int j) {
-    return acts[feature * k + j];
+  /** Feature {@code i}'s top positions, best first. */
+  List<Selection.Ref> refs(int i) {
+    List<Selection.Ref> out = new ArrayList<>(best.size(i));
+    for (int j = 0; j < best.size(i); j++) out.add(new Selection.Ref(i, best.id(i, j), (float) best.score(i, j)));
+    return out;
   }
 
-  long position(int feature, int j) {
-    return pos[feature * k + j];
+  @Override
+  public void contribute(int i, RecordFields record) {
+    List<Example> top = new ArrayList<>(best.size(i));
+    for (int j = 0; j < best.size(i); j++) top.add(record.shown(best.id(i, j)));
+    record.topExamples(top);
   }
 
-  void write(DataOutputStream out) throws IOException {
+  /** Layout: d_sae, k, the lists' sizes, then [d_sae * k] activations and positions (0 past a list's end). */
+  @Override
+  public void write(DataOutputStream out) throws IOException {
     out.writeInt(dSae);
     out.writeInt(k);
+    int[] size = new int[dSae];
+    float[] acts = new float[dSae * k];
+    long[] pos = new long[dSae * k];
+    for (int i = 0; i < dSae; i++) {
+      size[i] = best.size(i);
+      for (int j = 0; j < size[i]; j++) {
+        acts[i * k + j] = (float) best.score(i, j);
+        pos[i * k + j] = best.id(i, j);
+      }
+    }
     StateIO.writeInts(out, size);
     StateIO.writeFloats(out, acts);
     StateIO.writeLongs(out, pos);
   }
 
-  static TopExamples read(DataInputStream in) throws IOException {
-    TopExamples t = new TopExamples(in.readInt(), in.readInt());
-    System.arraycopy(StateIO.readInts(in), 0, t.size, 0, t.dSae);
-    System.arraycopy(StateIO.readFloats(in), 0, t.acts, 0, t.acts.length);
-    System.arraycopy(StateIO.readLongs(in), 0, t.pos, 0, t.pos.length);
-    return t;
+  @Override
+  public void read(DataInputStream in) throws IOException {
+    StateIO.size(in, "d_sae", dSae);
+    StateIO.size(in, "top_k", k);
+    int[] size = new int[dSae];
+    float[] acts = new float[dSae * k];
+    long[] pos = new long[dSae * k];
+    StateIO.readInts(in, size);
+    StateIO.readFloats(in, acts);
+    StateIO.readLongs(in, pos);
+    for (int i = 0; i < dSae; i++) {
+      if (size[i] < 0 || size[i] > k) throw new IOException("feature " + i + " has " + size[i] + " top examples, at most " + k);
+      best.clear(i);
+      for (int j = 0; j < size[i]; j++) best.offer(i, acts[i * k + j], pos[i * k + j]);
+    }
   }
 }

@@ -144,8 +144,8 @@ final class WindowPass {
     ablate(block, block.activations(), pairs, v, parent);
   }
 
-  /** Builds the example of every shown ref of a batch whose ablations are all done, keyed by {@link #key(int, long)}. */
-  void examples(ActivationCache.Block block, BatchPairs pairs, Map<Long, Example> out) {
+  /** Builds the example of every shown ref of a batch whose ablations are all done. */
+  void examples(ActivationCache.Block block, BatchPairs pairs, ShownExamples out) {
     long first = (long) block.firstSequence() * data.seqLen();
     for (int p = 0; p < pairs.results.length; p++) {
       if (pairs.results[p] == null) {
@@ -153,14 +153,11 @@ final class WindowPass {
       }
     }
     for (Selection.Ref ref : pairs.refs) {
-      out.put(key(ref.feature(), ref.pos()), example(ref, first, block.activations(), pairs.pairIndex, pairs.results));
+      out.put(ref.feature(), ref.pos(), example(ref, first, block.activations(), pairs.pairIndex, pairs.results));
     }
   }
 
-  static long key(int feature, long pos) {
-    return (pos << 24) ^ feature;
-  }
-
+  /** A (batch row, feature) pair as one long, row in the high half: both are non-negative ints, so it is exact. */
   private static long pairKey(int row, int feature) {
     return ((long) row << 32) | feature;
   }
@@ -302,18 +299,12 @@ final class WindowPass {
       int feature = pairFeature[p];
       double act = f.get(row, feature);
       // sigma' of r - f ~u (the ablated, centred residual).
-      double ss = 0;
-      int ro = slot * dModel;
-      int uo = feature * dModel;
-      for (int j = 0; j < dModel; j++) {
-        double c = centred[ro + j] - act * effects.uCentred[uo + j];
-        ss += c * c;
-      }
+      double ss = effects.ablatedSumSq(centred, slot * dModel, act, feature);
       double sigmaAbl = Math.sqrt(ss / dModel + eps);
       float k1 = (float) (sigma[slot] / sigmaAbl - 1);
       float beta = (float) (act / sigmaAbl);
       // |d_v| <= |k1| max|m - b| + |beta| max|~v|, with room for the rounding of d.
-      float bound = (Math.abs(k1) * maxAbsD[slot] + Math.abs(beta) * effects.maxAbsV[feature]) * 1.001f + 1e-3f;
+      float bound = (Math.abs(k1) * maxAbsD[slot] + Math.abs(beta) * effects.maxAbsV(feature)) * 1.001f + 1e-3f;
       int t = row % seqLen;
       int next = t + 1 < seqLen ? ids[(int) (firstPos + row + 1)] : -1;
       Ablation.Result res = kernels.get().run(shifted, rowAt[slot], logRowSum[slot], bias, v.row(feature),

@@ -1,10 +1,28 @@
 /**
- * The generation stage: one streaming pass over the dataset (pass A: model up to the hook, SAE encode,
- * mergeable accumulators and a sparse activation cache), a pass over the cache once the global maxima are
- * known (pass B: histograms, interval groups, seeded samples), and sweeps of the cache for the shown
- * examples (pass C: example windows with ablation effects; ln_f and the unembedding only, the model's
- * blocks never run again). See feature-math.md. What the
- * run may hold is set by a {@link org.featureatlas.generate.MemoryBudget} ({@code --memory}), which sizes
- * pass C's blocks of {@code ~v} and never changes a number.
+ * The generation stage ({@link org.featureatlas.generate.Generation}); see docs/generation.md and
+ * feature-math.md. A run is, in order:
+ * <ol>
+ *   <li><b>Pass A</b> ({@code ActivationPass}): the only pass over the dataset and the only one that runs the
+ *       model's blocks. Per batch: the forward pass to the hook and the final residual stream, the SAE
+ *       encode (and encoder B's), pass A's statistics ({@code Statistics.passA}: moments, top examples), and
+ *       the cache on disk ({@code ActivationCache}: both encoders' non-zeros, the hook activations, the final
+ *       residual stream). A shard run stops here and saves its statistics; a merge adds them up.
+ *   <li><b>Logit effects</b> ({@code LogitEffects}): from the weights only, {@code v = u W_U} in chunks of
+ *       features; each feature's logit tables and {@code max|~v|}, never {@code v} whole.
+ *   <li><b>Correlations</b> ({@code Correlations}, {@code CrossMoments}): sweeps of the cache, a block of
+ *       features per sweep as the memory budget allows; only each feature's top correlated neurons and
+ *       features of B are kept.
+ *   <li><b>Pass B</b>: a sweep of the cache for the statistics that need each feature's range from pass A
+ *       ({@code Statistics.passB}: activation histograms, interval counts and seeded samples).
+ *   <li><b>Pass C</b> ({@code WindowPass}, {@code Ablation}): the shown positions' windows and ablation
+ *       effects, with {@code ~v} formed in blocks of features ({@code --memory}); each block sweeps the cache,
+ *       and ln_f and the unembedding are the only model work.
+ *   <li><b>Write</b>: each record is filled in by every {@code RecordPart} (the statistics, the logit tables,
+ *       the neuron alignment, the correlations) and written in index order.
+ * </ol>
+ * Every accumulator is a {@code Statistic} (add a batch, merge a shard, save and load, fill in its record
+ * fields), and every bounded top-k list is a {@code BoundedTopK} with a stated order and tie-break. What the
+ * run may hold is set by a {@link org.featureatlas.generate.MemoryBudget} ({@code --memory}), which sizes the
+ * correlation blocks and pass C's {@code ~v} blocks and never changes a number.
  */
 package org.featureatlas.generate;
