@@ -16,6 +16,9 @@ import org.featureatlas.check.IoErrors;
 import org.featureatlas.check.Check;
 import org.featureatlas.data.Identity;
 import org.featureatlas.dataset.TokenDataset;
+import org.featureatlas.io.HostTensor;
+import org.featureatlas.model.LanguageModel;
+import ai.djl.ndarray.NDManager;
 import org.featureatlas.model.HookPoint;
 import org.featureatlas.model.ModelConfig;
 import org.featureatlas.model.ModelWeights;
@@ -24,14 +27,27 @@ import org.featureatlas.sae.SaeConfig;
 import org.featureatlas.sae.SaeWeights;
 import org.featureatlas.tokenize.AtlasTokenizer;
 
-/** The loaded, cross-checked inputs of a generation run, with the identity (sha256) of every file. */
+/**
+ * The loaded, cross-checked inputs of a generation run, with the identity (sha256) of every file.
+ *
+ * <p>The Java copies of the weights are held only as long as they are needed: the model's until its
+ * device copy is made ({@link #newModel}), the encoders' until pass A has run ({@link #encoders},
+ * {@link #releaseEncoders}). What the later stages need (the configurations, the parameter counts, the
+ * decoder of encoder A) is kept apart.
+ */
 record AtlasInputs(
     Path modelDir,
-    ModelWeights weights,
+    Held<ModelWeights> modelWeights,
+    ModelConfig modelConfig,
+    long modelParameters,
     Path saeDir,
-    SaeWeights sae,
+    SaeConfig saeConfig,
+    HostTensor wDec,
+    Held<SaeWeights> encoder,
+    long saeParameters,
     Path saeBDir,
-    SaeWeights saeB,
+    SaeConfig saeBConfig,
+    Held<SaeWeights> encoderB,
     TokenDataset dataset,
     List<String> displayVocab,
     HookPoint hook,
@@ -44,15 +60,37 @@ record AtlasInputs(
   static final String TOKENIZER = "tokenizer.json";
 
   int dIn() {
-    return sae.config().dIn();
+    return saeConfig.dIn();
   }
 
   int dSae() {
-    return sae.config().dSae();
+    return saeConfig.dSae();
   }
 
   int dSaeB() {
-    return saeB == null ? 0 : saeB.config().dSae();
+    return saeBConfig == null ? 0 : saeBConfig.dSae();
+  }
+
+  /** The model on the device of {@code manager}; the Java copy of its weights is released. */
+  LanguageModel newModel(NDManager manager) {
+    LanguageModel model = modelWeights.get().newModel(manager);
+    modelWeights.release();
+    return model;
+  }
+
+  /** The encoders' weights (A, and B or null) for pass A; {@link #releaseEncoders} once they are on the device. */
+  SaeWeights encoderWeights() {
+    return encoder.get();
+  }
+
+  SaeWeights encoderBWeights() {
+    return encoderB == null ? null : encoderB.get();
+  }
+
+  /** Drops the Java copies of the encoders' weights (after pass A, or at once for a merge). */
+  void releaseEncoders() {
+    encoder.release();
+    if (encoderB != null) encoderB.release();
   }
 
   static AtlasInputs load(GenerateRequest req) {
@@ -88,11 +126,21 @@ record AtlasInputs(
         : sae.config().centringApplies() && hook.writesResidual() && cfg.normKind().centres();
     List<String> modelFiles = new ArrayList<>(weights.files());
     modelFiles.add(TOKENIZER);
-    return new AtlasInputs(req.model(), weights, req.sae(), sae, req.saeB(), saeB, dataset, vocab, hook, centre,
+    return new AtlasInputs(req.model(), new Held<>("the model's weights", weights), cfg, weights.parameterCount(),
+        req.sae(), sae.config(), sae.wDec(), new Held<>("encoder A's weights", sae), parameters(sae) + parameters(saeB),
+        req.saeB(), saeB == null ? null : saeB.config(), saeB == null ? null : new Held<>("encoder B's weights", saeB),
+        dataset, vocab, hook, centre,
         identity(req.model(), modelFiles),
         identity(req.sae(), List.of(SaeConfig.FILE, SaeWeights.WEIGHTS_FILE)),
         req.saeB() == null ? null : identity(req.saeB(), List.of(SaeConfig.FILE, SaeWeights.WEIGHTS_FILE)),
         datasetIdentity(source));
+  }
+
+  /** The parameter count of an SAE (0 for none). */
+  private static long parameters(SaeWeights w) {
+    if (w == null) return 0;
+    long n = (long) w.wEnc().data().length + w.wDec().data().length + w.bEnc().data().length + w.bDec().data().length;
+    return w.threshold() == null ? n : n + w.threshold().data().length;
   }
 
   private static HookPoint hookOf(SaeWeights sae, Path saeDir, ModelConfig cfg, Path modelDir) {

@@ -88,9 +88,10 @@ public final class Generation {
     correlationPlan(in, memory, 0); // refuses a budget too small for one feature's correlation sums before pass A
     Path work = TempDirs.create(out, "work");
     try (NDManager manager = NDManager.newBaseManager(device(req.device()));
-        LanguageModel model = in.weights().newModel(manager)) {
+        LanguageModel model = in.newModel(manager)) {
       Path cache = work.resolve(ShardInfo.CACHE);
       ActivationPass.State state = passA(in, model, manager, plan, 0, plan.batches(), cache, req.settings().topK());
+      in.releaseEncoders();
       finish(req, in, model, manager, plan, state, List.of(cache), out, memory);
     } finally {
       TempDirs.delete(work);
@@ -108,7 +109,7 @@ public final class Generation {
     int to = plan.shardStart(shard + 1, shards);
     try (AtomicDirectory dir = AtomicDirectory.create(out);
         NDManager manager = NDManager.newBaseManager(device(req.device()));
-        LanguageModel model = in.weights().newModel(manager)) {
+        LanguageModel model = in.newModel(manager)) {
       ActivationPass.State state = passA(in, model, manager, plan, from, to, dir.path().resolve(ShardInfo.CACHE), req.settings().topK());
       stage("write shard", () -> {
         writeState(dir.path().resolve(ShardInfo.STATE), state);
@@ -152,6 +153,7 @@ public final class Generation {
     inputs.addAll(inputs(req));
     OutputGuard.check(out, DATA_DIR, inputs);
     AtlasInputs in = stage("load inputs", () -> AtlasInputs.load(req));
+    in.releaseEncoders(); // a merge runs no encoder
     MemoryBudget.Plan memory = memoryPlan(in, req);
     Check.that(Objects.equals(in.modelId(), first.model()) && Objects.equals(in.saeId(), first.sae())
             && Objects.equals(in.saeBId(), first.saeB()) && Objects.equals(in.datasetId(), first.dataset()),
@@ -167,7 +169,7 @@ public final class Generation {
       caches.add(Check.readableFile(dir.resolve(ShardInfo.CACHE)));
     }
     try (NDManager manager = NDManager.newBaseManager(device(req.device()));
-        LanguageModel model = in.weights().newModel(manager)) {
+        LanguageModel model = in.newModel(manager)) {
       finish(req, in, model, manager, plan, state, caches, out, memory);
     }
   }
@@ -236,8 +238,8 @@ public final class Generation {
     long total = tokens;
     return stage("pass A: model + SAE + statistics", () -> {
       ActivationPass.State state = new ActivationPass.State(in.dSae(), topK);
-      try (SaeEncoder enc = new SaeEncoder(in.sae(), manager);
-          SaeEncoder encB = in.saeB() == null ? null : new SaeEncoder(in.saeB(), manager);
+      try (SaeEncoder enc = new SaeEncoder(in.encoderWeights(), manager);
+          SaeEncoder encB = in.encoderBWeights() == null ? null : new SaeEncoder(in.encoderBWeights(), manager);
           ActivationCache.Writer cache = new ActivationCache.Writer(cacheFile);
           ProgressBar bar = Progress.bar("pass A: model + SAE", total, "tok")) {
         ActivationPass pass = new ActivationPass(in, model, enc, encB);
@@ -257,7 +259,7 @@ public final class Generation {
     int chunk = budget.featureChunk();
     try (LogitEffects effects = stage("logit effects", () -> {
       try (ProgressBar bar = Progress.bar("logit effects", (dSae + chunk - 1) / chunk, "chunk")) {
-        return LogitEffects.compute(model, in.sae().wDec(), in.hook(), set.nLogits(), set.nBins(), chunk, manager, bar::step);
+        return LogitEffects.compute(model, in.wDec(), in.hook(), set.nLogits(), set.nBins(), chunk, manager, bar::step);
       }
     })) {
       finish(req, in, model, manager, plan, state, caches, out, memory, effects);
@@ -296,7 +298,7 @@ public final class Generation {
           List<RecordPart> parts = new ArrayList<>(state.statistics.all);
           parts.addAll(passB.all);
           parts.add(effects);
-          parts.add(new NeuronAlignment(in.sae().wDec(), set.nUnits()));
+          parts.add(new NeuronAlignment(in.wDec(), set.nUnits()));
           parts.add(state.correlations);
           DataDir.write(dir.path(), manifest, in.displayVocab(), records(in.dSae(), parts, examples));
         } catch (UncheckedIOException e) {
@@ -409,14 +411,14 @@ public final class Generation {
 
   private static Manifest manifest(GenerateRequest req, AtlasInputs in, BatchPlan plan) {
     SortedMap<String, Object> settings = req.settings().asMap();
-    settings.put("architecture", in.sae().config().architecture().name().toLowerCase(java.util.Locale.ROOT));
-    settings.put("apply_b_dec_to_input", in.sae().config().applyBDecToInput());
+    settings.put("architecture", in.saeConfig().architecture().name().toLowerCase(java.util.Locale.ROOT));
+    settings.put("apply_b_dec_to_input", in.saeConfig().applyBDecToInput());
     settings.put("center_writing_weights", in.centre());
     settings.put("batch_size", plan.batchSize());
     settings.put("float_significant_digits", Json.SIGNIFICANT_DIGITS);
-    if (in.sae().config().k() > 0) settings.put("k", in.sae().config().k());
+    if (in.saeConfig().k() > 0) settings.put("k", in.saeConfig().k());
     return new Manifest(Manifest.FORMAT_VERSION, in.modelId(), in.saeId(), in.saeBId(), in.datasetId(),
-        in.hook().toString(), in.dIn(), in.dSae(), in.weights().config().vocabSize(), in.dataset().nSeq(),
+        in.hook().toString(), in.dIn(), in.dSae(), in.modelConfig().vocabSize(), in.dataset().nSeq(),
         in.dataset().seqLen(), req.seed(), settings, DataDir.featureFiles(in.dSae()));
   }
 

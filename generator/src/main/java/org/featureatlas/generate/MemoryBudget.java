@@ -135,17 +135,12 @@ public final class MemoryBudget {
 
   /** The sizes of a run with inputs {@code in}, settings {@code set} and {@code batchSize} sequences per batch. */
   static Sizes sizes(AtlasInputs in, GenerateSettings set, int batchSize) {
-    long modelParams = in.weights().parameterCount();
-    long saeParams = params(in.sae()) + (in.saeB() == null ? 0 : params(in.saeB()));
+    long modelParams = in.modelParameters();
+    long saeParams = in.saeParameters();
     int batchRows = Math.min(batchSize, in.dataset().nSeq()) * in.dataset().seqLen();
-    return new Sizes(in.weights().config(), modelParams, saeParams, in.dSae(), in.dIn(), in.dSaeB(), batchRows,
+    return new Sizes(in.modelConfig(), modelParams, saeParams, in.dSae(), in.dIn(), in.dSaeB(), batchRows,
         in.dataset().seqLen(), set.topK() + set.nIntervals() * set.perInterval(),
         set.windowLeft() + set.windowRight() + 1, set.hoverK(), set.nLogits(), set.nBins(), set.nUnits());
-  }
-
-  private static long params(org.featureatlas.sae.SaeWeights w) {
-    long n = (long) w.wEnc().data().length + w.wDec().data().length + w.bEnc().data().length + w.bDec().data().length;
-    return w.threshold() == null ? n : n + w.threshold().data().length;
   }
 
   /** How this budget splits for a run of {@code sizes}. */
@@ -162,16 +157,16 @@ public final class MemoryBudget {
     }
 
     /**
-     * Held for the whole run: the model's weights (Java copy + PyTorch copy), the SAEs' weights (Java
-     * copy + the encoders' copies), the direct-path directions {@code u} (device) and {@code ~u} (Java)
-     * with the unembedding, and the per-feature statistics (moments, top examples, histograms, interval
-     * samples, logit tables).
+     * Held for the whole run: the model's weights on the device (their Java copy is dropped once the
+     * model is built), the Java copy of encoder A's decoder, the direct-path directions {@code u} (device)
+     * and {@code ~u} (Java) with the unembedding, and the per-feature statistics (moments, top examples,
+     * histograms, interval samples, logit tables).
      */
     long fixedBytes() {
       ModelConfig c = s.model();
-      long weights = 8 * s.modelParams() + 8 * s.saeParams();
+      long weights = 4 * s.modelParams() + 4L * s.dSae() * s.dIn();
       long directions = 8L * s.dSae() * c.dModel() + 8L * c.vocabSize() * c.dModel() + 16L * c.vocabSize();
-      long perFeature = 64 + 12L * s.shownPerFeature() + 16L * s.nBins() + 2L * (64 + 48L * s.nLogits())
+      long perFeature = 64 + 16L * s.shownPerFeature() + 16L * s.nBins() + 2L * (64 + 48L * s.nLogits())
           + 24L * s.shownPerFeature() + 2L * (4 + 20L * s.nUnits());
       return weights + directions + perFeature * s.dSae();
     }
@@ -216,11 +211,29 @@ public final class MemoryBudget {
     }
 
     /**
-     * Pass A's working set for one batch: the forward pass (residual stream, attention and MLP
+     * Pass A's working set: the encoders' weights, and for one batch the forward pass (residual stream, attention and MLP
      * temporaries of one block), the hook activations, dense feature activations of both encoders (PyTorch
      * and Java copies) and the final residual stream, and the sparse rows.
      */
     long passABytes() {
+      return encoderBytes() + batchBytes();
+    }
+
+    /** The encoders' weights during pass A: the Java copies (dropped after pass A) and the device copies. */
+    long encoderBytes() {
+      return 8 * s.saeParams();
+    }
+
+    /**
+     * While the model is built, before pass A: its weights' Java copy and device copy, and the SAEs' Java
+     * copies. Only this stage holds the model twice.
+     */
+    long loadBytes() {
+      return 8 * s.modelParams() + 4 * s.saeParams();
+    }
+
+    /** Pass A's working set for the batch itself. */
+    private long batchBytes() {
       ModelConfig c = s.model();
       long perRow = 4L * (12L * c.dModel() + 3L * c.dMlp() + 2L * c.nHead() * s.seqLen() + 3L * s.dIn()
           + 3L * ((long) s.dSae() + s.dSaeB()));
@@ -290,7 +303,8 @@ public final class MemoryBudget {
 
     /** {@link #minimumBytes()}, or without pass C for a shard run (pass A only). */
     long minimumBytes(boolean passC) {
-      return fixedBytes() + Math.max(passABytes(), passC ? Math.max(passCBytes(), correlationMinimumBytes()) : 0);
+      long stages = fixedBytes() + Math.max(passABytes(), passC ? Math.max(passCBytes(), correlationMinimumBytes()) : 0);
+      return Math.max(loadBytes(), stages);
     }
 
     /** Refuses, in one line naming --memory, a budget below {@link #minimumBytes()}. */
@@ -303,8 +317,9 @@ public final class MemoryBudget {
       long need = minimumBytes(passC);
       if (bytes < need) {
         List<String> parts = new ArrayList<>();
+        if (loadBytes() > fixedBytes() + passABytes()) parts.add("building the model " + format(loadBytes()));
         parts.add("weights and per-feature statistics " + format(fixedBytes()));
-        parts.add("one batch of pass A " + format(passABytes()));
+        parts.add("the encoders and one batch of pass A " + format(passABytes()));
         if (passC) {
           parts.add("the correlation step with one feature's sums " + format(correlationMinimumBytes()));
           parts.add("pass C with one batch of logits and one ~v block of " + featureChunk + " features " + format(passCBytes()));
