@@ -32,11 +32,16 @@ public record TokenDataset(int nSeq, int seqLen, int[] ids) {
 
   /**
    * Tokenizes all of {@code textFile} (UTF-8) and cuts the ids into consecutive non-overlapping
-   * sequences of {@code seqLen}, dropping the remainder.
+   * sequences of {@code seqLen}, dropping the remainder. When the tokenizer defines a BOS token
+   * ({@link AtlasTokenizer#bosId}), each sequence is BOS followed by the next {@code seqLen - 1}
+   * text tokens, as SAELens's {@code prepend_bos} builds its contexts from a token stream.
    */
   public static TokenDataset fromText(Path textFile, AtlasTokenizer tok, int seqLen) {
     Check.readableFile(textFile);
     Check.that(seqLen > 0, "sequence length must be positive, got " + seqLen);
+    int bos = tok.bosId();
+    Check.that(bos < 0 || seqLen > 1, "sequence length must be at least 2 when each sequence starts with BOS, got "
+        + seqLen);
     String text;
     try {
       text = StandardCharsets.UTF_8.newDecoder()
@@ -48,9 +53,19 @@ public record TokenDataset(int nSeq, int seqLen, int[] ids) {
       throw IoErrors.reading(textFile, e);
     }
     int[] all = tok.encode(text);
-    int nSeq = all.length / seqLen;
-    Check.file(nSeq > 0, textFile, "only " + all.length + " tokens, fewer than one sequence of " + seqLen);
-    return new TokenDataset(nSeq, seqLen, Arrays.copyOf(all, nSeq * seqLen));
+    int perSeq = bos < 0 ? seqLen : seqLen - 1;
+    int nSeq = all.length / perSeq;
+    Check.file(nSeq > 0, textFile, "only " + all.length + " tokens, fewer than one sequence of " + seqLen
+        + (bos < 0 ? "" : " (BOS + " + perSeq + ")"));
+    if (bos < 0) {
+      return new TokenDataset(nSeq, seqLen, Arrays.copyOf(all, nSeq * seqLen));
+    }
+    int[] ids = new int[nSeq * seqLen];
+    for (int s = 0; s < nSeq; s++) {
+      ids[s * seqLen] = bos;
+      System.arraycopy(all, s * perSeq, ids, s * seqLen + 1, perSeq);
+    }
+    return new TokenDataset(nSeq, seqLen, ids);
   }
 
   /** Token at sequence {@code s}, position {@code t}. */

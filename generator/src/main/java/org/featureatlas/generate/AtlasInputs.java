@@ -23,7 +23,6 @@ import org.featureatlas.model.HookPoint;
 import org.featureatlas.model.ModelConfig;
 import org.featureatlas.model.ModelWeights;
 import org.featureatlas.model.Models;
-import org.featureatlas.sae.SaeConfig;
 import org.featureatlas.sae.SaeWeights;
 import org.featureatlas.tokenize.AtlasTokenizer;
 
@@ -103,7 +102,7 @@ record AtlasInputs(
     if (req.saeB() != null) {
       saeB = SaeWeights.load(req.saeB());
       HookPoint hookB = hookOf(saeB, req.saeB(), cfg, req.model());
-      Check.file(hookB.equals(hook), req.saeB().resolve(SaeConfig.FILE),
+      Check.file(hookB.equals(hook), req.saeB().resolve(saeB.hookFile()),
           "encoder B is on " + hookB + " but encoder A is on " + hook + " (both must read the same hook)");
     }
     Path tokenizerFile = req.model().resolve(TOKENIZER);
@@ -131,8 +130,8 @@ record AtlasInputs(
         req.saeB(), saeB == null ? null : saeB.config(), saeB == null ? null : new Held<>("encoder B's weights", saeB),
         dataset, vocab, hook, centre,
         identity(req.model(), modelFiles),
-        identity(req.sae(), List.of(SaeConfig.FILE, SaeWeights.WEIGHTS_FILE)),
-        req.saeB() == null ? null : identity(req.saeB(), List.of(SaeConfig.FILE, SaeWeights.WEIGHTS_FILE)),
+        identity(req.sae(), sae.files()),
+        req.saeB() == null ? null : identity(req.saeB(), saeB.files()),
         datasetIdentity(source));
   }
 
@@ -144,7 +143,7 @@ record AtlasInputs(
   }
 
   private static HookPoint hookOf(SaeWeights sae, Path saeDir, ModelConfig cfg, Path modelDir) {
-    Path cfgFile = saeDir.resolve(SaeConfig.FILE);
+    Path cfgFile = saeDir.resolve(sae.hookFile());
     HookPoint hook;
     try {
       hook = HookPoint.parse(sae.config().hookName());

@@ -1,5 +1,5 @@
 /**
  * Tensor files: a memory-mapped safetensors reader and writer, {@code .npy} integer arrays, and
- * the plain host tensor they exchange.
+ * {@code .npz} float32 archives, and the plain host tensor they exchange.
  */
 package org.featureatlas.io;

@@ -25,6 +25,11 @@ public record SaeConfig(Architecture architecture, int dIn, int dSae, String hoo
     boolean applyBDecToInput, int k, Boolean centerWritingWeights, String modelName) {
 
   public static final String FILE = "cfg.json";
+  /**
+   * The {@code normalize_activations} value whose scaling factor {@link SaeWeights} folds into the
+   * weights at load ({@link NormScaling}).
+   */
+  public static final String EXPECTED_AVERAGE = "expected_average_only_in";
   private static final ObjectMapper JSON = new ObjectMapper()
       .enable(SerializationFeature.INDENT_OUTPUT)
       .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
@@ -95,10 +100,7 @@ public record SaeConfig(Architecture architecture, int dIn, int dSae, String hoo
     }
     JsonNode applyNode = root.get("apply_b_dec_to_input");
     boolean apply = applyNode == null || applyNode.isNull() || applyNode.asBoolean();
-    JsonNode norm = root.get("normalize_activations");
-    Check.file(norm == null || norm.isNull() || (norm.isBoolean() && !norm.asBoolean())
-        || norm.asText().equals("none"), cfgJson, "normalize_activations " + norm
-        + " is not supported (only none)");
+    normalization(cfgJson, root);
     int dIn = intField(root, "d_in", cfgJson);
     int dSae = intField(root, "d_sae", cfgJson);
     try {
@@ -106,6 +108,30 @@ public record SaeConfig(Architecture architecture, int dIn, int dSae, String hoo
     } catch (AtlasException e) {
       throw new AtlasException(cfgJson + ": " + e.getMessage());
     }
+  }
+
+  /**
+   * The config's {@code normalize_activations}: {@code "none"} (also for a missing, null or false
+   * field) or {@link #EXPECTED_AVERAGE}; anything else (SAELens's per-input {@code layer_norm} or
+   * {@code constant_norm_rescale}) is refused.
+   */
+  public static String normalization(Path cfgJson) {
+    Check.readableFile(cfgJson);
+    try {
+      return normalization(cfgJson, JSON.readTree(cfgJson.toFile()));
+    } catch (IOException e) {
+      throw IoErrors.reading(cfgJson, e);
+    }
+  }
+
+  private static String normalization(Path cfgJson, JsonNode root) {
+    JsonNode norm = root == null ? null : root.get("normalize_activations");
+    if (norm == null || norm.isNull() || (norm.isBoolean() && !norm.asBoolean()) || norm.asText().equals("none")) {
+      return "none";
+    }
+    Check.file(norm.asText().equals(EXPECTED_AVERAGE), cfgJson, "normalize_activations " + norm
+        + " is not supported (only none or " + EXPECTED_AVERAGE + ")");
+    return EXPECTED_AVERAGE;
   }
 
   private static String text(JsonNode node, String field) {

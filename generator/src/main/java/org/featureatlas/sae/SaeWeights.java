@@ -3,8 +3,10 @@ package org.featureatlas.sae;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
@@ -28,10 +30,21 @@ public final class SaeWeights {
   private final HostTensor wDec;
   private final HostTensor bDec;
   private final HostTensor threshold;
+  private final SaeFormat format;
+  private final List<String> files;
 
   /** Checks shapes against {@code config}; {@code threshold} may be null except for JumpReLU. */
   public SaeWeights(SaeConfig config, HostTensor wEnc, HostTensor bEnc, HostTensor wDec, HostTensor bDec,
       HostTensor threshold) {
+    this(config, wEnc, bEnc, wDec, bDec, threshold, SaeFormat.SAELENS, SaeFormat.SAELENS.files());
+  }
+
+  /**
+   * As {@link #SaeWeights(SaeConfig, HostTensor, HostTensor, HostTensor, HostTensor, HostTensor)}, for
+   * weights read from a folder of {@code format} whose files (names in the folder) were {@code files}.
+   */
+  public SaeWeights(SaeConfig config, HostTensor wEnc, HostTensor bEnc, HostTensor wDec, HostTensor bDec,
+      HostTensor threshold, SaeFormat format, List<String> files) {
     long dIn = config.dIn();
     long dSae = config.dSae();
     shape("W_enc", wEnc, dIn, dSae);
@@ -49,6 +62,8 @@ public final class SaeWeights {
     this.wDec = wDec;
     this.bDec = bDec;
     this.threshold = threshold;
+    this.format = format;
+    this.files = List.copyOf(files);
   }
 
   private static void shape(String name, HostTensor t, long... expected) {
@@ -57,10 +72,27 @@ public final class SaeWeights {
         + ", expected " + Arrays.toString(expected) + " from cfg.json (d_in, d_sae)");
   }
 
-  /** Loads {@code saeDir/cfg.json} and {@code saeDir/sae_weights.safetensors}. */
+  /**
+   * Loads the SAE in {@code saeDir}, whose format is detected from its files ({@link SaeFormat#detect}):
+   * a SAELens folder, an EleutherAI sparsify folder or a Gemma Scope {@code params.npz}.
+   */
   public static SaeWeights load(Path saeDir) {
+    return switch (SaeFormat.detect(saeDir)) {
+      case SAELENS -> loadSaeLens(saeDir);
+      case SPARSIFY -> SparsifySae.load(saeDir);
+      case GEMMA_SCOPE -> GemmaScopeSae.load(saeDir);
+    };
+  }
+
+  /**
+   * Loads {@code saeDir/cfg.json} and {@code saeDir/sae_weights.safetensors}. With
+   * {@code normalize_activations: expected_average_only_in}, the scaling factor is folded into the
+   * weights as SAELens's {@code fold_activation_norm_scaling_factor} does ({@link NormScaling}).
+   */
+  static SaeWeights loadSaeLens(Path saeDir) {
     Check.directory(saeDir);
-    SaeConfig config = SaeConfig.read(saeDir.resolve(SaeConfig.FILE));
+    Path cfgFile = saeDir.resolve(SaeConfig.FILE);
+    SaeConfig config = SaeConfig.read(cfgFile);
     Path file = saeDir.resolve(WEIGHTS_FILE);
     try (SafeTensors st = SafeTensors.open(file)) {
       long dIn = config.dIn();
@@ -88,9 +120,15 @@ public final class SaeWeights {
         Check.finite(value.data(), file, name);
         t.put(name, value);
       }
+      List<String> files = new ArrayList<>(SaeFormat.SAELENS.files());
+      if (SaeConfig.EXPECTED_AVERAGE.equals(SaeConfig.normalization(cfgFile))) {
+        NormScaling scaling = NormScaling.read(saeDir);
+        scaling.fold(t);
+        files.add(scaling.file());
+      }
       try {
         return new SaeWeights(config, t.get("W_enc"), t.get("b_enc"), t.get("W_dec"), t.get("b_dec"),
-            t.get("threshold"));
+            t.get("threshold"), SaeFormat.SAELENS, files);
       } catch (AtlasException e) {
         throw new AtlasException(file + ": " + e.getMessage());
       }
@@ -170,6 +208,24 @@ public final class SaeWeights {
 
   public SaeConfig config() {
     return config;
+  }
+
+  /** The format of the folder these weights were read from ({@link SaeFormat#SAELENS} when made in memory). */
+  public SaeFormat format() {
+    return format;
+  }
+
+  /**
+   * The folder's files these weights were read from, the file naming the hook first (for identity
+   * hashes and error messages).
+   */
+  public List<String> files() {
+    return files;
+  }
+
+  /** The file of the folder that names the hook ({@code cfg.json} or {@code atlas.json}). */
+  public String hookFile() {
+    return files.get(0);
   }
 
   /** {@code [d_in, d_sae]}. */

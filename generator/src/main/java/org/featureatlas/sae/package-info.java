@@ -1,2 +1,5 @@
-/** SAELens sparse autoencoders: config, host weights and the DJL encoder. */
+/**
+ * Sparse autoencoders: SAELens, EleutherAI sparsify and Gemma Scope folders read into one host-weight
+ * form, and the DJL encoder.
+ */
 package org.featureatlas.sae;

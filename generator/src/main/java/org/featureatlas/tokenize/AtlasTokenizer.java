@@ -5,37 +5,58 @@ import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.featureatlas.check.AtlasException;
 import org.featureatlas.check.Check;
 import org.featureatlas.check.IoErrors;
 
 /**
  * A Hugging Face {@code tokenizer.json} loaded from a local file (DJL's HuggingFaceTokenizer, no
- * download), with display strings for every id.
+ * download), with display strings for every id and the BOS token text input starts with.
+ *
+ * <p>Two families of {@code tokenizer.json} are read: byte-level BPE (GPT-2, Llama 3, Qwen 2: a
+ * {@code ByteLevel} pre-tokenizer or decoder, tokens written in GPT-2's byte alphabet) and
+ * SentencePiece-style BPE (Llama 2, Mistral, Gemma: {@code ▁} for a space, through a
+ * {@code Replace} normalizer/decoder or a {@code Metaspace} pre-tokenizer, and with
+ * {@code byte_fallback} the tokens {@code <0x00>..<0xFF>} for bytes of characters outside the vocab).
+ * Encoding is DJL's (the Rust tokenizers library), so the pre-tokenizer regex, normalizers, byte
+ * fallback and added tokens behave as in Hugging Face.
  */
 public final class AtlasTokenizer implements AutoCloseable {
   /** Texts longer than this are tokenized in pieces cut where the cut cannot change the tokens. */
   static final int PIECE_CHARS = 1 << 15;
+  /** Beside {@code tokenizer.json}: its {@code add_bos_token} and {@code bos_token} decide BOS. */
+  public static final String CONFIG_FILE = "tokenizer_config.json";
+  private static final Pattern BYTE_TOKEN = Pattern.compile("<0x([0-9A-Fa-f]{2})>");
 
   private final Path file;
   private final HuggingFaceTokenizer tokenizer;
   private final List<String> displayVocab;
+  private final boolean byteLevel;
+  private final int bosId;
 
-  private AtlasTokenizer(Path file, HuggingFaceTokenizer tokenizer, List<String> displayVocab) {
+  private AtlasTokenizer(Path file, HuggingFaceTokenizer tokenizer, Vocab vocab) {
     this.file = file;
     this.tokenizer = tokenizer;
-    this.displayVocab = displayVocab;
+    this.displayVocab = vocab.display;
+    this.byteLevel = vocab.byteLevel;
+    this.bosId = vocab.bosId;
   }
+
+  /** What {@link #load} reads from the JSON besides the DJL tokenizer. */
+  private record Vocab(List<String> display, boolean byteLevel, int bosId) {}
 
   /** Loads {@code tokenizerJson}; a broken file is a one-line {@link AtlasException}. */
   public static AtlasTokenizer load(Path tokenizerJson) {
     Check.readableFile(tokenizerJson);
-    List<String> vocab = readDisplayVocab(tokenizerJson);
+    Vocab vocab = readVocab(tokenizerJson);
     HuggingFaceTokenizer tok;
     try {
       tok = HuggingFaceTokenizer.builder()
@@ -50,7 +71,7 @@ public final class AtlasTokenizer implements AutoCloseable {
     return new AtlasTokenizer(tokenizerJson, tok, vocab);
   }
 
-  private static List<String> readDisplayVocab(Path file) {
+  private static Vocab readVocab(Path file) {
     JsonNode root;
     try {
       root = new ObjectMapper().readTree(file.toFile());
@@ -60,8 +81,10 @@ public final class AtlasTokenizer implements AutoCloseable {
     JsonNode vocab = root == null ? null : root.path("model").get("vocab");
     Check.file(vocab != null && vocab.isObject(), file, "no model.vocab object (only BPE/WordPiece/WordLevel "
         + "tokenizers with a vocab map are supported)");
-    boolean byteLevel = "ByteLevel".equals(root.path("decoder").path("type").asText())
-        || "ByteLevel".equals(root.path("pre_tokenizer").path("type").asText());
+    boolean byteLevel = hasType(root.path("decoder"), "ByteLevel") || hasType(root.path("pre_tokenizer"), "ByteLevel");
+    boolean metaspace = !byteLevel && (metaspace(root.path("normalizer")) || metaspace(root.path("pre_tokenizer"))
+        || metaspace(root.path("decoder")));
+    boolean byteFallback = root.path("model").path("byte_fallback").asBoolean(false);
     JsonNode addedTokens = root.path("added_tokens");
     Check.file(addedTokens.isMissingNode() || addedTokens.isNull() || addedTokens.isArray(), file,
         "added_tokens is not an array");
@@ -85,7 +108,8 @@ public final class AtlasTokenizer implements AutoCloseable {
     Check.file(size > 0, file, "empty vocab");
     String[] display = new String[size];
     for (Map.Entry<String, JsonNode> e : vocab.properties()) {
-      display[e.getValue().asInt()] = byteLevel ? ByteLevel.decode(e.getKey()) : e.getKey();
+      String token = e.getKey();
+      display[e.getValue().asInt()] = byteLevel ? ByteLevel.decode(token) : sentencePiece(token, metaspace, byteFallback);
     }
     for (JsonNode added : addedTokens) {
       display[added.get("id").asInt()] = added.get("content").asText();
@@ -94,7 +118,134 @@ public final class AtlasTokenizer implements AutoCloseable {
     for (String s : display) {
       out.add(s == null ? "" : s);
     }
-    return Collections.unmodifiableList(out);
+    int bos = bosId(file, root, vocab, addedTokens);
+    return new Vocab(Collections.unmodifiableList(out), byteLevel, bos);
+  }
+
+  /**
+   * The display string of a SentencePiece-style token: {@code ▁} is a space; a byte-fallback token
+   * {@code <0xHH>} is its byte as UTF-8 text, so an ASCII byte is its character ({@code <0x0A>} is
+   * a newline) and a byte of a multi-byte character, not text on its own, is U+FFFD, as Hugging
+   * Face's ByteFallback decoder shows a lone byte and as the byte-level path shows a partial
+   * character: "€" split over {@code <0xE2><0x82><0xAC>} shows as three U+FFFD.
+   */
+  static String sentencePiece(String token, boolean metaspace, boolean byteFallback) {
+    if (byteFallback) {
+      Matcher m = BYTE_TOKEN.matcher(token);
+      if (m.matches()) {
+        int b = Integer.parseInt(m.group(1), 16);
+        return b < 0x80 ? String.valueOf((char) b) : "\uFFFD";
+      }
+    }
+    return metaspace ? token.replace('\u2581', ' ') : token;
+  }
+
+  /** Whether {@code node}, or a member of its {@code Sequence}, has {@code type}. */
+  private static boolean hasType(JsonNode node, String type) {
+    if (type.equals(node.path("type").asText())) {
+      return true;
+    }
+    for (String list : List.of("pretokenizers", "normalizers", "decoders", "processors")) {
+      for (JsonNode child : node.path(list)) {
+        if (hasType(child, type)) {
+          return true;
+        }
+      }
+    }
+    return false;
+  }
+
+  /** Whether {@code node} writes spaces as {@code ▁}: a Metaspace, or a Replace to or from ▁. */
+  private static boolean metaspace(JsonNode node) {
+    if (node.isObject()) {
+      String type = node.path("type").asText();
+      if (type.equals("Metaspace")) {
+        return true;
+      }
+      if (type.equals("Replace") && (node.path("content").asText().equals("\u2581")
+          || node.path("pattern").path("String").asText().equals("\u2581"))) {
+        return true;
+      }
+    }
+    for (JsonNode child : node) {
+      if (child.isContainerNode() && metaspace(child)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The BOS id text input starts with, or -1. {@code tokenizer_config.json} beside the file decides
+   * when it has a boolean {@code add_bos_token} (true: its {@code bos_token}, a string or
+   * {@code {"content": ...}}); otherwise the post-processor's {@code TemplateProcessing} (alone or
+   * in a {@code Sequence}) does when its {@code single} template starts with a special token, as
+   * Hugging Face adds it with {@code add_special_tokens=True}. GPT-2's and Qwen 2's tokenizer.json
+   * have no such template, so their text input has no BOS.
+   */
+  private static int bosId(Path file, JsonNode root, JsonNode vocab, JsonNode addedTokens) {
+    Path parent = file.toAbsolutePath().getParent();
+    Path config = parent == null ? null : parent.resolve(CONFIG_FILE);
+    if (config != null && Files.isRegularFile(config)) {
+      JsonNode c;
+      try {
+        c = new ObjectMapper().readTree(config.toFile());
+      } catch (IOException e) {
+        throw IoErrors.reading(config, e);
+      }
+      JsonNode add = c == null ? null : c.get("add_bos_token");
+      if (add != null && add.isBoolean()) {
+        if (!add.asBoolean()) {
+          return -1;
+        }
+        JsonNode bos = c.get("bos_token");
+        String content = bos == null ? null : bos.isTextual() ? bos.asText() : bos.path("content").isTextual()
+            ? bos.path("content").asText() : null;
+        Check.file(content != null, config, "add_bos_token is true but bos_token is " + bos);
+        int id = idOf(content, vocab, addedTokens);
+        Check.file(id >= 0, config, "bos_token " + quote(content) + " is not a token of " + file.getFileName());
+        return id;
+      }
+    }
+    JsonNode template = template(root.path("post_processor"));
+    if (template == null) {
+      return -1;
+    }
+    JsonNode first = template.path("single").path(0).path("SpecialToken");
+    if (first.isMissingNode()) {
+      return -1;
+    }
+    String name = first.path("id").asText();
+    JsonNode ids = template.path("special_tokens").path(name).path("ids");
+    Check.file(ids.isArray() && ids.size() == 1 && ids.get(0).canConvertToInt(), file,
+        "post_processor special token " + quote(name) + " has ids " + ids + "; expected one id");
+    int id = ids.get(0).asInt();
+    Check.file(id >= 0 && id < vocab.size() + addedTokens.size(), file, "post_processor special token "
+        + quote(name) + " has id " + id + ", outside the vocabulary");
+    return id;
+  }
+
+  private static JsonNode template(JsonNode processor) {
+    if ("TemplateProcessing".equals(processor.path("type").asText())) {
+      return processor;
+    }
+    for (JsonNode child : processor.path("processors")) {
+      JsonNode t = template(child);
+      if (t != null) {
+        return t;
+      }
+    }
+    return null;
+  }
+
+  private static int idOf(String content, JsonNode vocab, JsonNode addedTokens) {
+    for (JsonNode added : addedTokens) {
+      if (content.equals(added.get("content").asText())) {
+        return added.get("id").asInt();
+      }
+    }
+    JsonNode id = vocab.get(content);
+    return id == null ? -1 : id.asInt();
   }
 
   /** A token id: an integer in 0..entries-1. */
@@ -118,7 +269,9 @@ public final class AtlasTokenizer implements AutoCloseable {
    * several times faster than one huge string through DJL).
    */
   public int[] encode(String text) {
-    if (text.length() <= PIECE_CHARS) {
+    // Only byte-level pre-tokenizers split where safeCut cuts; SentencePiece-style tokenizers (no
+    // pre-tokenizer, or a Metaspace one, and a ▁ prepended to the text) encode the text whole.
+    if (text.length() <= PIECE_CHARS || !byteLevel) {
       return encodePiece(text);
     }
     List<int[]> bounds = new ArrayList<>();
@@ -178,6 +331,11 @@ public final class AtlasTokenizer implements AutoCloseable {
   /** Display string of every id (index = id): byte-level symbols mapped back to text. */
   public List<String> displayVocab() {
     return displayVocab;
+  }
+
+  /** The BOS token id text input starts each sequence with, or -1 when the tokenizer defines none. */
+  public int bosId() {
+    return bosId;
   }
 
   /** Number of ids (largest id in the vocab or added tokens, plus one). */

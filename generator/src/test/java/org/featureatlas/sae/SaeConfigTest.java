@@ -111,7 +111,7 @@ class SaeConfigTest {
     assertError("{\"hook_name\": \"blocks.0.hook_resid_pre\", \"d_in\": 8, \"d_sae\": 16, \"architecture\": \"topk\"}",
         "without k");
     assertError("{\"hook_name\": \"blocks.0.hook_resid_pre\", \"d_in\": 8, \"d_sae\": 16,"
-        + " \"normalize_activations\": \"expected_average_only_in\"}", "normalize_activations");
+        + " \"normalize_activations\": \"layer_norm\"}", "normalize_activations \"layer_norm\" is not supported");
     assertError("{\"hook_name\": ", "not valid JSON");
   }
 
