@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 
 /** The inputs and knobs of the generation stage, shared by {@code generate} and {@code build}. */
 final class GenerateOptions {
-  @Option(names = "--model", required = true, paramLabel = "DIR", description = "Hugging Face checkpoint (gpt2, llama, mistral, qwen2): config.json, model.safetensors (or its sharded index), tokenizer.json.")
+  @Option(names = "--model", required = true, paramLabel = "DIR", description = "Hugging Face checkpoint (gpt2, llama, mistral, qwen2, gemma2, gpt_neox): config.json, model.safetensors (or its sharded index), tokenizer.json.")
   Path model;
 
   @Option(names = "--sae", required = true, paramLabel = "DIR", description = "SAELens SAE folder: cfg.json, sae_weights.safetensors.")

@@ -23,6 +23,7 @@ import org.featureatlas.model.HookPoint;
 import org.featureatlas.model.ModelConfig;
 import org.featureatlas.model.ModelWeights;
 import org.featureatlas.model.Models;
+import org.featureatlas.sae.SaeConfig;
 import org.featureatlas.sae.SaeWeights;
 import org.featureatlas.tokenize.AtlasTokenizer;
 
@@ -30,7 +31,7 @@ import org.featureatlas.tokenize.AtlasTokenizer;
  * The loaded, cross-checked inputs of a generation run, with the identity (sha256) of every file.
  *
  * <p>The Java copies of the weights are held only as long as they are needed: the model's until its
- * device copy is made ({@link #newModel}), the encoders' until pass A has run ({@link #encoders},
+ * device copy is made ({@link #newModel}), the encoders' until pass A has run ({@link #encoderWeights},
  * {@link #releaseEncoders}). What the later stages need (the configurations, the parameter counts, the
  * decoder of encoder A) is kept apart.
  */
@@ -98,6 +99,8 @@ record AtlasInputs(
     ModelConfig cfg = weights.config();
     SaeWeights sae = SaeWeights.load(req.sae());
     HookPoint hook = hookOf(sae, req.sae(), cfg, req.model());
+    String refusal = cfg.ablationRefusal(hook); // pass C's ablation must be exact (feature-math.md section 6)
+    Check.file(refusal == null, req.model().resolve("config.json"), refusal);
     SaeWeights saeB = null;
     if (req.saeB() != null) {
       saeB = SaeWeights.load(req.saeB());

@@ -4,7 +4,7 @@ import ai.djl.ndarray.NDArray;
 
 /**
  * A decoder-only language model on a DJL device, one implementation per family ({@link Gpt2Model},
- * {@link LlamaModel}). Hook values are requested per forward call ({@link ForwardOptions}) with
+ * {@link LlamaModel}, {@link Gemma2Model}, {@link NeoxModel}). Hook values are requested per forward call ({@link ForwardOptions}) with
  * TransformerLens names; the final norm and the unembedding are exposed so that callers can compute the
  * direct-path effects of a change at a hook without knowing the family's tensor names.
  */
@@ -20,7 +20,7 @@ public interface LanguageModel extends AutoCloseable {
 
   /**
    * The logits of final residual-stream vectors {@code [..., dModel]}: the final norm, the unembedding and its
-   * bias (if any), attached to the input's manager.
+   * bias (if any), then the final-logit soft cap where the model has one (Gemma 2), attached to the input's manager.
    */
   NDArray logits(NDArray finalResid);
 

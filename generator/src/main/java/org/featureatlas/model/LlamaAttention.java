@@ -9,7 +9,8 @@ import ai.djl.ndarray.types.Shape;
 /**
  * Grouped-query causal self-attention with rotary embeddings (transformers' {@code LlamaAttention}): query head
  * h reads key/value head {@code h / (nHead / nKvHead)}; q and k are rotated by {@code x cos + rotate_half(x) sin},
- * {@code rotate_half([x1, x2]) = [-x2, x1]} over the two halves of each head.
+ * {@code rotate_half([x1, x2]) = [-x2, x1]} over the two halves of each head. Gemma 2 adds its score scaling,
+ * attention-logit soft-capping and sliding-window layers.
  */
 final class LlamaAttention implements SelfAttention {
   private final Linear q; // [dModel] -> [nHead * dHead]
@@ -19,8 +20,22 @@ final class LlamaAttention implements SelfAttention {
   private final int nHead;
   private final int nKvHead;
   private final int dHead;
+  /** Multiplier of the scores (Gemma 2's {@code query_pre_attn_scalar^-1/2}); 0: divide by sqrt(dHead). */
+  private final double scaling;
+  /** Attention-logit soft cap {@code c tanh(s / c)} (Gemma 2); 0: none. */
+  private final double softcap;
+  /** Whether this layer uses {@link AttentionInputs#localMaskBias} (Gemma 2's sliding-window layers). */
+  private final boolean local;
 
   LlamaAttention(Linear q, Linear k, Linear v, Linear o, int nHead, int nKvHead, int dHead) {
+    this(q, k, v, o, nHead, nKvHead, dHead, 0, 0, false);
+  }
+
+  LlamaAttention(Linear q, Linear k, Linear v, Linear o, int nHead, int nKvHead, int dHead, double scaling,
+      double softcap, boolean local) {
+    this.scaling = scaling;
+    this.softcap = softcap;
+    this.local = local;
     this.q = q;
     this.k = k;
     this.v = v;
@@ -41,7 +56,12 @@ final class LlamaAttention implements SelfAttention {
     kh = rotate(kh, inputs); // [batch, nKvHead, seq, dHead]
     kh = repeatKv(kh, batch, seq); // [batch, nHead, seq, dHead]
     vh = repeatKv(vh, batch, seq); // [batch, nHead, seq, dHead]
-    NDArray scores = qh.matMul(kh.transpose(0, 1, 3, 2)).div(Math.sqrt(dHead)).add(inputs.maskBias()); // [batch, nHead, seq, seq]
+    NDArray raw = qh.matMul(kh.transpose(0, 1, 3, 2)); // [batch, nHead, seq, seq]
+    raw = scaling > 0 ? raw.mul(scaling) : raw.div(Math.sqrt(dHead)); // [batch, nHead, seq, seq]
+    if (softcap > 0) {
+      raw = raw.div(softcap).tanh().mul(softcap); // [batch, nHead, seq, seq]
+    }
+    NDArray scores = raw.add(local ? inputs.localMaskBias() : inputs.maskBias()); // [batch, nHead, seq, seq]
     NDArray z = scores.softmax(-1).matMul(vh); // [batch, nHead, seq, dHead]
     return z.transpose(0, 2, 1, 3).reshape(new Shape(batch, seq, (long) nHead * dHead)); // [batch, seq, nHead * dHead]
   }

@@ -107,23 +107,8 @@ public final class LlamaModel implements LanguageModel {
 
   /** The causal (and, for Mistral, sliding-window) mask and the rotary tables {@code cat(p f, p f)} of positions 0..seq-1. */
   private AttentionInputs rotaryInputs(NDManager m, int seq) {
-    int d = config.dHead();
-    int half = d / 2;
-    float[] cos = new float[seq * d];
-    float[] sin = new float[seq * d];
-    for (int t = 0; t < seq; t++) {
-      for (int j = 0; j < half; j++) {
-        double angle = t * invFreq[j];
-        float c = (float) Math.cos(angle);
-        float s = (float) Math.sin(angle);
-        cos[t * d + j] = c;
-        cos[t * d + half + j] = c;
-        sin[t * d + j] = s;
-        sin[t * d + half + j] = s;
-      }
-    }
-    return new AttentionInputs(Gpt2Model.causalMaskBias(m, seq, config.slidingWindow()),
-        m.create(cos, new Shape(seq, d)), m.create(sin, new Shape(seq, d))); // [seq, seq], [seq, dHead] x 2
+    NDArray[] cs = Rotary.tables(m, seq, invFreq); // [seq, dHead] x 2
+    return new AttentionInputs(Gpt2Model.causalMaskBias(m, seq, config.slidingWindow()), cs[0], cs[1]); // mask [seq, seq]
   }
 
   @Override

@@ -9,7 +9,8 @@ import org.featureatlas.check.AtlasException;
  * Each family's config record implements it with its own fields behind these names.
  */
 public interface ModelConfig {
-  /** The {@code model_type} of {@code config.json} ({@code gpt2}, {@code llama}, {@code mistral}, {@code qwen2}). */
+  /** The {@code model_type} of {@code config.json} ({@code gpt2}, {@code llama}, {@code mistral}, {@code qwen2}, {@code gemma2},
+   * {@code gpt_neox}). */
   String modelType();
 
   /** Transformer blocks. */
@@ -47,6 +48,14 @@ public interface ModelConfig {
       case ATTN_Z -> nHead() * dHead();
       default -> dModel();
     };
+  }
+
+  /**
+   * Why generation cannot ablate exactly at {@code hook} in this model (one clause, without the file name), or
+   * null when it can. Every family but Gemma 2 with its soft-capping and post-norms can.
+   */
+  default String ablationRefusal(HookPoint hook) {
+    return null;
   }
 
   /** Fails unless the model has {@code hook}'s layer and site. */

@@ -7,7 +7,7 @@ import org.featureatlas.check.Check;
 /** Loads a Hugging Face checkpoint folder of any supported family, dispatching on {@code config.json}'s {@code model_type}. */
 public final class Models {
   /** The {@code model_type}s that load, in the order error messages list them. */
-  public static final List<String> SUPPORTED = List.of("gpt2", "llama", "mistral", "qwen2");
+  public static final List<String> SUPPORTED = List.of("gpt2", "llama", "mistral", "qwen2", "gemma2", "gpt_neox");
 
   private Models() {}
 
@@ -29,6 +29,8 @@ public final class Models {
     return switch (type) {
       case "gpt2" -> Gpt2Weights.load(dir);
       case "llama", "mistral", "qwen2" -> LlamaWeights.load(dir);
+      case "gemma2" -> Gemma2Weights.load(dir);
+      case "gpt_neox" -> NeoxWeights.load(dir);
       default -> throw new org.featureatlas.check.AtlasException(configFile + ": model_type " + type
           + " is not supported (supported: " + String.join(", ", SUPPORTED) + ")");
     };

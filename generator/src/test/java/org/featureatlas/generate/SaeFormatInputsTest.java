@@ -33,7 +33,7 @@ class SaeFormatInputsTest {
 
     Files.writeString(gs.resolve("atlas.json"), "{\"hook_name\": \"blocks.1.hook_resid_post\"}");
     AtlasInputs inputs = AtlasInputs.load(req);
-    assertEquals(SaeFormat.GEMMA_SCOPE, inputs.sae().format());
+    assertEquals(SaeFormat.GEMMA_SCOPE, inputs.encoderWeights().format());
     assertEquals("blocks.1.hook_resid_post", inputs.hook().toString());
     assertEquals(java.util.Set.of("atlas.json", "params.npz"), inputs.saeId().sha256().keySet());
 

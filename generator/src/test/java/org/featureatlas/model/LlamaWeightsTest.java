@@ -40,7 +40,7 @@ class LlamaWeightsTest {
     ObjectNode c = TestLlamas.config("llama", 4, 2, 20);
     c.put("model_type", "falcon");
     Path m = configOnly("falcon", c);
-    assertEquals(m.resolve("config.json") + ": model_type falcon is not supported (supported: gpt2, llama, mistral, qwen2)",
+    assertEquals(m.resolve("config.json") + ": model_type falcon is not supported (supported: gpt2, llama, mistral, qwen2, gemma2, gpt_neox)",
         refused(m));
     c.remove("model_type");
     Files.writeString(m.resolve("config.json"), JSON.writeValueAsString(c));

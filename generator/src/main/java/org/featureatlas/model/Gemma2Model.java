@@ -1,0 +1,187 @@
+package org.featureatlas.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.featureatlas.check.AtlasException;
+import org.featureatlas.io.HostTensor;
+
+/**
+ * Gemma 2 in DJL NDArrays, as transformers' {@code Gemma2ForCausalLM}: token embeddings times
+ * {@code sqrt(hidden_size)} (rounded to float, as transformers' {@code normalizer}), {@link Block}s with RMSNorms
+ * (scaling by {@code 1 + weight}) before and after both the attention ({@link LlamaAttention} with
+ * {@code query_pre_attn_scalar}, soft-capping and sliding windows in the even layers) and the GeGLU
+ * {@link GatedMlp}, the final RMSNorm, the unembedding and the final-logit soft cap {@code c tanh(logits / c)}.
+ * Hook values are TransformerLens's: {@code hook_attn_out} and {@code hook_mlp_out} are after the post-norms.
+ */
+public final class Gemma2Model implements LanguageModel {
+  private final Gemma2Config config;
+  private final NDManager manager;
+  private final Embedding embedding;
+  private final List<Block> blocks = new ArrayList<>();
+  private final List<NDArray> postAttnScale = new ArrayList<>();
+  private final List<NDArray> postMlpScale = new ArrayList<>();
+  private final RmsNorm norm;
+  private final FinalNorm finalNorm;
+  private final NDArray unembed;
+  private final double[] invFreq;
+  private final float normalizer;
+
+  /** Copies {@code weights} into NDArrays owned by a sub-manager of {@code manager}. */
+  public Gemma2Model(Gemma2Weights weights, NDManager manager) {
+    this.config = weights.config();
+    this.manager = manager.newSubManager();
+    Map<String, NDArray> p = new TreeMap<>();
+    for (Map.Entry<String, HostTensor> e : weights.all().entrySet()) {
+      NDArray a = Gpt2Model.toNd(e.getValue(), this.manager);
+      a.setName(e.getKey());
+      p.put(e.getKey(), a);
+    }
+    Gemma2Config c = config;
+    this.embedding = new Embedding(p.get("embed_tokens.weight"), null);
+    this.normalizer = (float) Math.sqrt(c.dModel());
+    double scaling = 1 / Math.sqrt(c.queryPreAttnScalar());
+    for (int i = 0; i < c.nLayer(); i++) {
+      String h = "layers." + i + ".";
+      String a = h + "self_attn.";
+      String m = h + "mlp.";
+      NDArray postAttn = unitOffset(p.get(h + "post_attention_layernorm.weight"));
+      NDArray postMlp = unitOffset(p.get(h + "post_feedforward_layernorm.weight"));
+      postAttnScale.add(postAttn);
+      postMlpScale.add(postMlp);
+      blocks.add(new Block(i,
+          new RmsNorm(unitOffset(p.get(h + "input_layernorm.weight")), c.rmsNormEps()),
+          new LlamaAttention(linear(p, a + "q_proj"), linear(p, a + "k_proj"), linear(p, a + "v_proj"),
+              linear(p, a + "o_proj"), c.nHead(), c.nKvHead(), c.dHead(), scaling, c.attnSoftcap(), c.sliding(i)),
+          new RmsNorm(postAttn, c.rmsNormEps()),
+          new RmsNorm(unitOffset(p.get(h + "pre_feedforward_layernorm.weight")), c.rmsNormEps()),
+          new GatedMlp(linear(p, m + "gate_proj"), linear(p, m + "up_proj"), linear(p, m + "down_proj"), true),
+          new RmsNorm(postMlp, c.rmsNormEps()),
+          false));
+    }
+    this.norm = new RmsNorm(unitOffset(p.get("norm.weight")), c.rmsNormEps());
+    this.finalNorm = new FinalNorm(NormKind.RMS_NORM, p.get("norm.weight"), null, c.rmsNormEps(), true);
+    this.unembed = c.tieWordEmbeddings() ? p.get("embed_tokens.weight") : p.get(LlamaWeights.LM_HEAD);
+    this.invFreq = c.inverseFrequencies();
+  }
+
+  /** {@code 1 + w} {@code [dModel]}, owned by the model. */
+  private NDArray unitOffset(NDArray w) {
+    NDArray s = w.add(1f); // [dModel]
+    s.attach(manager);
+    return s;
+  }
+
+  private static Linear linear(Map<String, NDArray> p, String name) {
+    return new Linear(p.get(name + ".weight"), p.get(name + ".bias"));
+  }
+
+  @Override
+  public Gemma2Config config() {
+    return config;
+  }
+
+  @Override
+  public ForwardResult forward(NDArray tokens, ForwardOptions options) {
+    Shape shape = tokens.getShape();
+    if (shape.dimension() != 2) {
+      throw new IllegalArgumentException("tokens must be [batch, seq], got " + shape);
+    }
+    long seq = shape.get(1);
+    if (seq > config.context() || seq < 1) {
+      throw new AtlasException("sequence length " + seq + " is outside 1.." + config.context()
+          + " (the model's max_position_embeddings)");
+    }
+    for (HookPoint h : options.capture()) {
+      config.checkIn(h);
+    }
+    if (options.stopAfter() != null) {
+      config.checkIn(options.stopAfter());
+    }
+    NDManager m = tokens.getManager();
+    Trace trace = new Trace(options);
+    try (NDScope scope = new NDScope()) {
+      scope.suppressNotUsedWarning();
+      NDArray[] cs = Rotary.tables(m, (int) seq, invFreq); // [seq, dHead] x 2
+      AttentionInputs inputs = new AttentionInputs(Gpt2Model.causalMaskBias(m, (int) seq, 0), cs[0], cs[1],
+          Gpt2Model.causalMaskBias(m, (int) seq, config.slidingWindow())); // masks [seq, seq]
+      NDArray x = embedding.apply(tokens).mul(normalizer); // [batch, seq, dModel]
+      for (Block block : blocks) {
+        x = block.apply(x, inputs, trace); // [batch, seq, dModel]
+        if (trace.stopped()) {
+          return new ForwardResult(Collections.unmodifiableMap(trace.values()), null, null);
+        }
+      }
+      NDScope.unregister(x);
+      NDArray logits = null;
+      if (options.logits()) {
+        logits = logits(x); // [batch, seq, vocab]
+        NDScope.unregister(logits);
+      }
+      return new ForwardResult(Collections.unmodifiableMap(trace.values()), x, logits);
+    }
+  }
+
+  /** The final RMSNorm, the unembedding, and the final-logit soft cap when the config has one. */
+  @Override
+  public NDArray logits(NDArray finalResid) {
+    NDArray unembedT = unembed.transpose(); // [dModel, vocab]
+    unembedT.attach(finalResid.getManager());
+    NDArray logits = norm.apply(finalResid).matMul(unembedT); // [..., vocab]
+    double cap = config.finalSoftcap();
+    return cap > 0 ? logits.div(cap).tanh().mul(cap) : logits; // [..., vocab]
+  }
+
+  @Override
+  public FinalNorm finalNorm() {
+    return finalNorm;
+  }
+
+  @Override
+  public NDArray unembed() {
+    return unembed;
+  }
+
+  @Override
+  public NDArray unembedBias() {
+    return null;
+  }
+
+  /**
+   * {@code mlp.hook_post} through {@code down_proj}, {@code attn.hook_z} through {@code o_proj}, each then times its
+   * post-norm's multiplier {@code 1 + w} (the post-norm's data-dependent scale left out: feature-math.md section 6);
+   * no biases. The identity for every other site.
+   */
+  @Override
+  public NDArray toResidual(HookPoint hook, NDArray values) {
+    config.checkIn(hook);
+    Block block = blocks.get(hook.layer());
+    NDArray scale;
+    NDArray out;
+    switch (hook.site()) {
+      case MLP_POST -> {
+        out = ((GatedMlp) block.mlp()).down().noBias(values); // [..., dModel]
+        scale = postMlpScale.get(hook.layer());
+      }
+      case ATTN_Z -> {
+        out = ((LlamaAttention) block.attention()).outProjection().noBias(values); // [..., dModel]
+        scale = postAttnScale.get(hook.layer());
+      }
+      default -> {
+        return values;
+      }
+    }
+    return out.mul(scale); // [..., dModel]
+  }
+
+  @Override
+  public void close() {
+    manager.close();
+  }
+}
