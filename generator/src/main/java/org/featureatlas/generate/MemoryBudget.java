@@ -172,7 +172,7 @@ public final class MemoryBudget {
       long weights = 8 * s.modelParams() + 8 * s.saeParams();
       long directions = 8L * s.dSae() * c.dModel() + 8L * c.vocabSize() * c.dModel() + 16L * c.vocabSize();
       long perFeature = 64 + 12L * s.shownPerFeature() + 16L * s.nBins() + 2L * (64 + 48L * s.nLogits())
-          + 24L * s.shownPerFeature() + 2L * (4 + 20L * s.nUnits());
+          + 24L * s.shownPerFeature() + 2L * (4 + 20L * s.nUnits()) + 2L * (4 + 12L * SimilarFeatures.K);
       return weights + directions + perFeature * s.dSae();
     }
 
@@ -208,6 +208,33 @@ public final class MemoryBudget {
       long dense = correlationRowBytes() * s.dSae();
       long room = bytes - fixedBytes() - correlationPendingBytes(nnzPerPosition);
       return Math.min(dense, Math.max(correlationRowBytes(), room));
+    }
+
+    /**
+     * The similar-features step's normalised decoders on the device ({@code 4 (d_sae + d_sae_B) d_in} bytes, counted
+     * twice for the copy being normalised).
+     */
+    long similarDecoderBytes() {
+      return 8L * ((long) s.dSae() + s.dSaeB()) * s.dIn();
+    }
+
+    /** Bytes per row of a similar-features block: its products with both decoders, on the device and on the host. */
+    long similarRowBytes() {
+      return 8L * ((long) s.dSae() + s.dSaeB());
+    }
+
+    /**
+     * Features per block of the similar-features step (after the logit effects, before the correlations): all
+     * the room the fixed part and the normalised decoders leave, at least 1 and at most d_sae.
+     */
+    int similarRows() {
+      long room = bytes - fixedBytes() - similarDecoderBytes();
+      return (int) Math.max(1, Math.min(s.dSae(), room / similarRowBytes()));
+    }
+
+    /** The similar-features step's least working set: the normalised decoders and one row's products. */
+    long similarMinimumBytes() {
+      return similarDecoderBytes() + similarRowBytes();
     }
 
     /** The correlation step's least working set: one feature's row and the pending batches (before pass A). */
@@ -290,7 +317,8 @@ public final class MemoryBudget {
 
     /** {@link #minimumBytes()}, or without pass C for a shard run (pass A only). */
     long minimumBytes(boolean passC) {
-      return fixedBytes() + Math.max(passABytes(), passC ? Math.max(passCBytes(), correlationMinimumBytes()) : 0);
+      return fixedBytes() + Math.max(passABytes(),
+          passC ? Math.max(Math.max(passCBytes(), correlationMinimumBytes()), similarMinimumBytes()) : 0);
     }
 
     /** Refuses, in one line naming --memory, a budget below {@link #minimumBytes()}. */
@@ -307,6 +335,7 @@ public final class MemoryBudget {
         parts.add("one batch of pass A " + format(passABytes()));
         if (passC) {
           parts.add("the correlation step with one feature's sums " + format(correlationMinimumBytes()));
+          parts.add("the similar features with one feature's row " + format(similarMinimumBytes()));
           parts.add("pass C with one batch of logits and one ~v block of " + featureChunk + " features " + format(passCBytes()));
         }
         throw new AtlasException("--memory " + format(bytes) + " is too small for this run: it needs at least --memory "
