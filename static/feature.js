@@ -161,6 +161,13 @@
       }
       f.groups.push(group);
     }
+    /* Similar features (absent from pages of format-1 data): features as zigzag differences from the previous row. */
+    f.similar = [];
+    for (var st = meta.p < meta.end ? meta.varint() : 0; st > 0; st--) {
+      var srows = [], prev = index;
+      for (var sn = meta.varint(); sn > 0; sn--) { prev += unzig(meta.varint()); srows.push({ unit: prev, a: meta.dec() }); }
+      f.similar.push(srows);
+    }
     classes(f);
     return f;
   }
@@ -252,19 +259,30 @@
     return parent;
   }
 
-  function unitsTable(id, caption, unit, a, b, rows, bIsPercent) {
+  /* A table of units or features; b null: two columns. link(unit): the href of the unit's page, or null (plain text). */
+  function unitsTable(id, caption, unit, a, b, rows, bIsPercent, link) {
     var table = el('table', { 'class': 'units', id: id });
     add(table, el('caption', null, caption));
-    var head = add(el('tr'), el('th', { scope: 'col' }, unit), el('th', { scope: 'col' }, a), el('th', { scope: 'col' }, b));
+    var head = add(el('tr'), el('th', { scope: 'col' }, unit), el('th', { scope: 'col' }, a));
+    if (b !== null) { add(head, el('th', { scope: 'col' }, b)); }
     add(table, add(el('thead'), head));
     var body = el('tbody');
     rows.forEach(function (r) {
-      add(body, add(el('tr'), el('td', null, String(r.unit)), el('td', null, sig(r.a)),
-        el('td', null, bIsPercent ? percent(r.b) : sig(r.b))));
+      var href = link ? link(r.unit) : null;
+      var tr = add(el('tr'), add(el('td'), href ? el('a', { href: href }, String(r.unit)) : document.createTextNode(String(r.unit))),
+        el('td', null, sig(r.a)));
+      if (b !== null) { add(tr, el('td', null, bIsPercent ? percent(r.b) : sig(r.b))); }
+      add(body, tr);
     });
-    if (!rows.length) { add(body, add(el('tr'), el('td', { colspan: '3' }, 'none'))); }
+    if (!rows.length) { add(body, add(el('tr'), el('td', { colspan: b !== null ? '3' : '2' }, 'none'))); }
     return add(table, body);
   }
+
+  /* Links to feature pages: this site's own features in [first, end); encoder B's on B's site (data-b-site on the
+     grid: a relative path from the site root, checked by RenderOptions) when it was given, else plain text. */
+  var bSite = grid.getAttribute('data-b-site');
+  function ownPage(j) { return j >= first && j < end ? j + '.html' : null; }
+  function bPage(j) { return bSite === null ? null : '../' + bSite + 'features/' + j + '.html'; }
 
   function logitsTable(id, caption, rows) {
     var table = el('table', { 'class': 'logits', id: id });
@@ -325,7 +343,15 @@
     add(units, unitsTable('correlated-neurons', 'Correlated neurons', 'Neuron', 'Pearson', 'Cosine', f.tables[1] || [], false));
     if (f.tables.length > 2) {
       add(units, unitsTable('correlated-features-b', 'Correlated features (encoder B)', 'Feature', 'Pearson', 'Cosine',
-        f.tables[2], false));
+        f.tables[2], false, bPage));
+    }
+    if (f.similar.length > 0) {
+      add(units, unitsTable('similar-features', 'Similar features (decoder cosine)', 'Feature', 'Cosine', null,
+        f.similar[0], false, ownPage));
+    }
+    if (f.similar.length > 1) {
+      add(units, unitsTable('similar-features-b', 'Similar features of encoder B (decoder cosine)', 'Feature', 'Cosine', null,
+        f.similar[1], false, bPage));
     }
     var effects = el('section', { 'class': 'col', id: 'effects', 'aria-label': 'Activations and logits' });
     add(effects, el('h2', { id: 'density' }, 'Activation density ' + percent(f.density)),

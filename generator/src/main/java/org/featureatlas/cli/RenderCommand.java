@@ -40,6 +40,10 @@ public final class RenderCommand implements Callable<Integer> {
       + "e.g. 0:65536: one of several sites of an atlas too large for one (A or B may be left out).")
   String features;
 
+  @Option(names = "--b-site", paramLabel = "PATH", description = "Encoder B's atlas, as a relative path from this "
+      + "site's root (e.g. ../atlas-b/): B's feature ids link to its pages. Without it they are plain text.")
+  String bSite;
+
   @Override
   public Integer call() {
     RenderOptions opts = RenderOptions.defaults(data).withBaseUrl(baseUrl);
@@ -55,6 +59,9 @@ public final class RenderCommand implements Callable<Integer> {
     if (features != null) {
       int[] range = featureRange(features);
       opts = opts.withFeatures(range[0], range[1]);
+    }
+    if (bSite != null) {
+      opts = opts.withBSite(bSite);
     }
     int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
     Stages stages = new Stages();

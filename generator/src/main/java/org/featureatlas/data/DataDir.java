@@ -122,8 +122,9 @@ public final class DataDir {
     Path file = Check.readableFile(dir.resolve(MANIFEST));
     try {
       Manifest m = Json.mapper().readValue(file.toFile(), Manifest.class);
-      Check.file(m.formatVersion() == Manifest.FORMAT_VERSION, file,
-          "format_version " + m.formatVersion() + " is not supported (this atlas reads " + Manifest.FORMAT_VERSION + ")");
+      Check.file(m.formatVersion() >= Manifest.OLDEST_READ && m.formatVersion() <= Manifest.FORMAT_VERSION, file,
+          "format_version " + m.formatVersion() + " is not supported (this atlas reads " + Manifest.OLDEST_READ + " to "
+              + Manifest.FORMAT_VERSION + ")");
       Check.file(m.dSae() >= 0 && m.dIn() >= 0 && m.dVocab() >= 0 && m.nSequences() >= 0 && m.seqLen() >= 0, file,
           "d_sae, d_in, d_vocab, n_sequences and seq_len must not be negative");
       Check.file(m.featureFiles() != null, file, "lacks feature_files");

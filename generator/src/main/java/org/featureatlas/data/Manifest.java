@@ -26,5 +26,9 @@ public record Manifest(
     /** Feature files, relative to the data directory, in feature order. */
     @JsonProperty("feature_files") List<String> featureFiles) {
 
-  public static final int FORMAT_VERSION = 1;
+  /** The version written: 2 adds {@code similar_features} (and {@code similar_features_b}) to every record. */
+  public static final int FORMAT_VERSION = 2;
+
+  /** The oldest version read: format-1 records lack the similar-features tables. */
+  public static final int OLDEST_READ = 1;
 }

@@ -77,6 +77,15 @@ public final class RecordCheck {
     if (f.correlatedFeaturesB() != null) {
       scores(f.correlatedFeaturesB(), "correlated_features_b", false);
     }
+    if (manifest.formatVersion() >= 2) {
+      similar(present(f.similarFeatures(), "similar_features"), "similar_features", f.index(), manifest.dSae());
+    } else {
+      require(f.similarFeatures() == null, "similar_features is not part of format_version " + manifest.formatVersion());
+    }
+    if (f.similarFeaturesB() != null) {
+      require(manifest.formatVersion() >= 2, "similar_features_b is not part of format_version " + manifest.formatVersion());
+      similar(f.similarFeaturesB(), "similar_features_b", -1, Integer.MAX_VALUE);
+    }
     List<Example> top = present(f.topExamples(), "top_examples");
     for (int k = 0; k < top.size(); k++) {
       example(top.get(k), "top_examples[" + k + "]");
@@ -111,6 +120,28 @@ public final class RecordCheck {
       }
       finite(s.a(), where + " pearson");
       finite(s.b(), where + " cosine");
+    }
+  }
+
+  /**
+   * A similar-features table: features in [0, {@code bound}) other than {@code self}, cosines in [-1, 1], cosine
+   * descending.
+   */
+  private static void similar(List<FeatureCosine> rows, String field, int self, int bound) {
+    FeatureCosine previous = null;
+    for (int k = 0; k < rows.size(); k++) {
+      String where = field + "[" + k + "]";
+      FeatureCosine c = present(rows.get(k), where);
+      require(c.feature() >= 0 && c.feature() < bound, where + ": feature " + c.feature() + " is outside [0, "
+          + (bound == Integer.MAX_VALUE ? "d_sae_B" : "d_sae " + bound) + ")");
+      require(c.feature() != self, where + ": feature " + c.feature() + " is the record's own");
+      finite(c.cosine(), where + " cosine");
+      require(c.cosine() >= -1 && c.cosine() <= 1, where + ": cosine " + c.cosine() + " is outside [-1, 1]");
+      if (previous != null) {
+        // Descending; ties of the stored (rounded) cosines may be in any feature order, as rounding makes ties.
+        require(c.cosine() <= previous.cosine(), where + " is out of order (cosine descending)");
+      }
+      previous = c;
     }
   }
 

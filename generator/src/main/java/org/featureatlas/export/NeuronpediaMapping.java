@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.function.Function;
 import org.featureatlas.check.AtlasException;
 import org.featureatlas.data.Example;
+import org.featureatlas.data.FeatureCosine;
 import org.featureatlas.data.FeatureRecord;
 import org.featureatlas.data.Histogram;
 import org.featureatlas.data.Interval;
@@ -33,8 +34,10 @@ final class NeuronpediaMapping {
     List<UnitScore> alignment = r.neuronAlignment();
     List<UnitScore> neurons = r.correlatedNeurons();
     List<UnitScore> features = r.correlatedFeaturesB() == null ? List.of() : r.correlatedFeaturesB();
+    // Similar features of the same SAE (format 2; a format-1 directory has none).
+    List<FeatureCosine> similar = r.similarFeatures() == null ? List.of() : r.similarFeatures();
     return new NeuronpediaFeature(options.modelId(), options.sourceId(), String.valueOf(r.index()), options.creatorId(),
-        options.setName(), r.maxAct(), false, List.of(), List.of(), List.of(),
+        options.setName(), r.maxAct(), false, List.of(), map(similar, FeatureCosine::feature), map(similar, FeatureCosine::cosine),
         map(alignment, UnitScore::unit), map(alignment, UnitScore::a), map(alignment, UnitScore::b),
         map(neurons, UnitScore::unit), map(neurons, UnitScore::a), map(neurons, UnitScore::b),
         map(features, UnitScore::unit), map(features, UnitScore::a), map(features, UnitScore::b),

@@ -33,7 +33,7 @@ import org.featureatlas.tokenize.AtlasTokenizer;
  * <p>The Java copies of the weights are held only as long as they are needed: the model's until its
  * device copy is made ({@link #newModel}), the encoders' until pass A has run ({@link #encoderWeights},
  * {@link #releaseEncoders}). What the later stages need (the configurations, the parameter counts, the
- * decoder of encoder A) is kept apart.
+ * decoders) is kept apart.
  */
 record AtlasInputs(
     Path modelDir,
@@ -47,6 +47,7 @@ record AtlasInputs(
     long saeParameters,
     Path saeBDir,
     SaeConfig saeBConfig,
+    HostTensor wDecB,
     Held<SaeWeights> encoderB,
     TokenDataset dataset,
     List<String> displayVocab,
@@ -130,7 +131,7 @@ record AtlasInputs(
     modelFiles.add(TOKENIZER);
     return new AtlasInputs(req.model(), new Held<>("the model's weights", weights), cfg, weights.parameterCount(),
         req.sae(), sae.config(), sae.wDec(), new Held<>("encoder A's weights", sae), parameters(sae) + parameters(saeB),
-        req.saeB(), saeB == null ? null : saeB.config(), saeB == null ? null : new Held<>("encoder B's weights", saeB),
+        req.saeB(), saeB == null ? null : saeB.config(), saeB == null ? null : saeB.wDec(), saeB == null ? null : new Held<>("encoder B's weights", saeB),
         dataset, vocab, hook, centre,
         identity(req.model(), modelFiles),
         identity(req.sae(), sae.files()),

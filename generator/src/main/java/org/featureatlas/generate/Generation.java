@@ -58,6 +58,7 @@ public final class Generation {
   private final PrintStream log;
   private final MemoryBudget budget;
   private final long correlationCap;
+  private final long similarCap;
 
   /** Generation with the default memory budget ({@link MemoryBudget#defaults()}). */
   public Generation(Stages stages, PrintStream log) {
@@ -73,6 +74,12 @@ public final class Generation {
    * share (tests force many correlation blocks with it).
    */
   Generation(Stages stages, PrintStream log, MemoryBudget budget, long correlationCap) {
+    this(stages, log, budget, correlationCap, Long.MAX_VALUE);
+  }
+
+  /** {@code similarCap}: at most this many features per block of the similar-features products (tests force many blocks). */
+  Generation(Stages stages, PrintStream log, MemoryBudget budget, long correlationCap, long similarCap) {
+    this.similarCap = similarCap;
     this.stages = stages;
     this.log = log;
     this.budget = Objects.requireNonNull(budget, "budget");
@@ -271,6 +278,14 @@ public final class Generation {
     GenerateSettings set = req.settings();
     int seqLen = in.dataset().seqLen();
     int dSae = in.dSae();
+    int similarRows = (int) Math.min(similarCap, memory.similarRows());
+    int similarBlocks = SimilarFeatures.blocks(dSae, similarRows);
+    SimilarFeatures similar = stage("similar features", () -> {
+      try (ProgressBar bar = Progress.bar("similar features", similarBlocks, "block")) {
+        return SimilarFeatures.compute(in.wDec(), in.wDecB(), SimilarFeatures.K,
+            similarRows, manager, bar::step);
+      }
+    });
     Correlations.Plan corr = correlationPlan(in, memory, state.moments.meanActivePerPosition());
     stage("correlations", () -> {
       try (ProgressBar bar = Progress.bar("correlations", (long) corr.sweeps() * plan.batches(), "batch")) {
@@ -295,11 +310,8 @@ public final class Generation {
       try (AtomicDirectory dir = AtomicDirectory.create(out).keep(NOTES)) {
         Manifest manifest = manifest(req, in, plan);
         try {
-          List<RecordPart> parts = new ArrayList<>(state.statistics.all);
-          parts.addAll(passB.all);
-          parts.add(effects);
-          parts.add(new NeuronAlignment(in.wDec(), set.nUnits()));
-          parts.add(state.correlations);
+          List<RecordPart> parts = Statistics.recordParts(state.statistics, passB, effects,
+              new NeuronAlignment(in.wDec(), set.nUnits()), state.correlations, similar);
           DataDir.write(dir.path(), manifest, in.displayVocab(), records(in.dSae(), parts, examples));
         } catch (UncheckedIOException e) {
           // DataDir reports the failure without the file; name the data directory being written.
@@ -416,6 +428,7 @@ public final class Generation {
     settings.put("center_writing_weights", in.centre());
     settings.put("batch_size", plan.batchSize());
     settings.put("float_significant_digits", Json.SIGNIFICANT_DIGITS);
+    settings.put("similar_table_size", SimilarFeatures.K);
     if (in.saeConfig().k() > 0) settings.put("k", in.saeConfig().k());
     return new Manifest(Manifest.FORMAT_VERSION, in.modelId(), in.saeId(), in.saeBId(), in.datasetId(),
         in.hook().toString(), in.dIn(), in.dSae(), in.modelConfig().vocabSize(), in.dataset().nSeq(),

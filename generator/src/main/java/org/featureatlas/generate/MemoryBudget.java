@@ -158,16 +158,16 @@ public final class MemoryBudget {
 
     /**
      * Held for the whole run: the model's weights on the device (their Java copy is dropped once the
-     * model is built), the Java copy of encoder A's decoder, the direct-path directions {@code u} (device)
+     * model is built), the Java copies of the decoders (A's, and B's for the similar features), the direct-path directions {@code u} (device)
      * and {@code ~u} (Java) with the unembedding, and the per-feature statistics (moments, top examples,
      * histograms, interval samples, logit tables).
      */
     long fixedBytes() {
       ModelConfig c = s.model();
-      long weights = 4 * s.modelParams() + 4L * s.dSae() * s.dIn();
+      long weights = 4 * s.modelParams() + 4L * ((long) s.dSae() + s.dSaeB()) * s.dIn();
       long directions = 8L * s.dSae() * c.dModel() + 8L * c.vocabSize() * c.dModel() + 16L * c.vocabSize();
       long perFeature = 64 + 16L * s.shownPerFeature() + 16L * s.nBins() + 2L * (64 + 48L * s.nLogits())
-          + 24L * s.shownPerFeature() + 2L * (4 + 20L * s.nUnits());
+          + 24L * s.shownPerFeature() + 2L * (4 + 20L * s.nUnits()) + 2L * (4 + 12L * SimilarFeatures.K);
       return weights + directions + perFeature * s.dSae();
     }
 
@@ -203,6 +203,33 @@ public final class MemoryBudget {
       long dense = correlationRowBytes() * s.dSae();
       long room = bytes - fixedBytes() - correlationPendingBytes(nnzPerPosition);
       return Math.min(dense, Math.max(correlationRowBytes(), room));
+    }
+
+    /**
+     * The similar-features step's normalised decoders on the device ({@code 4 (d_sae + d_sae_B) d_in} bytes, counted
+     * twice for the copy being normalised).
+     */
+    long similarDecoderBytes() {
+      return 8L * ((long) s.dSae() + s.dSaeB()) * s.dIn();
+    }
+
+    /** Bytes per row of a similar-features block: its products with both decoders, on the device and on the host. */
+    long similarRowBytes() {
+      return 8L * ((long) s.dSae() + s.dSaeB());
+    }
+
+    /**
+     * Features per block of the similar-features step (after the logit effects, before the correlations): all
+     * the room the fixed part and the normalised decoders leave, at least 1 and at most d_sae.
+     */
+    int similarRows() {
+      long room = bytes - fixedBytes() - similarDecoderBytes();
+      return (int) Math.max(1, Math.min(s.dSae(), room / similarRowBytes()));
+    }
+
+    /** The similar-features step's least working set: the normalised decoders and one row's products. */
+    long similarMinimumBytes() {
+      return similarDecoderBytes() + similarRowBytes();
     }
 
     /** The correlation step's least working set: one feature's row and the pending batches (before pass A). */
@@ -303,7 +330,8 @@ public final class MemoryBudget {
 
     /** {@link #minimumBytes()}, or without pass C for a shard run (pass A only). */
     long minimumBytes(boolean passC) {
-      long stages = fixedBytes() + Math.max(passABytes(), passC ? Math.max(passCBytes(), correlationMinimumBytes()) : 0);
+      long stages = fixedBytes() + Math.max(passABytes(),
+          passC ? Math.max(Math.max(passCBytes(), correlationMinimumBytes()), similarMinimumBytes()) : 0);
       return Math.max(loadBytes(), stages);
     }
 
@@ -322,6 +350,7 @@ public final class MemoryBudget {
         parts.add("the encoders and one batch of pass A " + format(passABytes()));
         if (passC) {
           parts.add("the correlation step with one feature's sums " + format(correlationMinimumBytes()));
+          parts.add("the similar features with one feature's row " + format(similarMinimumBytes()));
           parts.add("pass C with one batch of logits and one ~v block of " + featureChunk + " features " + format(passCBytes()));
         }
         throw new AtlasException("--memory " + format(bytes) + " is too small for this run: it needs at least --memory "

@@ -2,6 +2,7 @@ package org.featureatlas.generate;
 
 import java.util.List;
 import org.featureatlas.data.Example;
+import org.featureatlas.data.FeatureCosine;
 import org.featureatlas.data.FeatureRecord;
 import org.featureatlas.data.Histogram;
 import org.featureatlas.data.Interval;
@@ -27,6 +28,8 @@ final class RecordFields {
   private List<UnitScore> correlatedFeaturesB;
   private List<Example> topExamples;
   private List<Interval> intervals;
+  private List<FeatureCosine> similarFeatures;
+  private List<FeatureCosine> similarFeaturesB;
 
   RecordFields(int index, ShownExamples shown) {
     this.index = index;
@@ -75,13 +78,28 @@ final class RecordFields {
     intervals = once(intervals, l, "intervals");
   }
 
+  /** {@code b} is null without a second SAE. */
+  void similar(List<FeatureCosine> same, List<FeatureCosine> b) {
+    similarFeatures = once(similarFeatures, same, "similar_features");
+    similarFeaturesB = b;
+  }
+
+  /** The similar-features tables as set (for tests). */
+  List<FeatureCosine> similarSame() {
+    return similarFeatures;
+  }
+
+  List<FeatureCosine> similarB() {
+    return similarFeaturesB;
+  }
+
   FeatureRecord build() {
     if (density == null || actHistogram == null || logits == null || neuronAlignment == null || correlatedNeurons == null
-        || !correlatedFeaturesBSet || topExamples == null || intervals == null) {
+        || !correlatedFeaturesBSet || topExamples == null || intervals == null || similarFeatures == null) {
       throw new IllegalStateException("the record of feature " + index + " is missing a field (a record part is not registered)");
     }
     return new FeatureRecord(index, density, maxAct, meanAct, actHistogram, logits, neuronAlignment, correlatedNeurons,
-        correlatedFeaturesB, topExamples, intervals);
+        correlatedFeaturesB, topExamples, intervals, similarFeatures, similarFeaturesB);
   }
 
   private <T> T once(T old, T value, String field) {

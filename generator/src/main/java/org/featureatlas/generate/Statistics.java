@@ -33,6 +33,18 @@ final class Statistics {
         new IntervalStats(moments, set.nIntervals(), set.perInterval(), seed)));
   }
 
+  /**
+   * Every part of a record, in the order they fill it in: pass A's and pass B's statistics, then the results
+   * that are not accumulated over batches (logit tables, neuron alignment, correlations, similar features).
+   * A part missing here leaves its fields unset, and {@link RecordFields#build} refuses the record.
+   */
+  static List<RecordPart> recordParts(Statistics passA, Statistics passB, RecordPart... weightsAndCorrelations) {
+    List<RecordPart> parts = new java.util.ArrayList<>(passA.all);
+    parts.addAll(passB.all);
+    parts.addAll(List.of(weightsAndCorrelations));
+    return parts;
+  }
+
   /** Adds one batch to every statistic. */
   void add(SparseBatch f, long firstPosition) {
     for (Statistic s : all) s.add(f, firstPosition);

@@ -18,9 +18,16 @@ final class FeaturePage {
   static final int UNDERLINES = 3;
 
   private final SiteInfo site;
+  private final String bSite;
 
   FeaturePage(SiteInfo site) {
+    this(site, null);
+  }
+
+  /** {@code bSite}: encoder B's site relative to this site's root (ends in '/'), or null when B has none. */
+  FeaturePage(SiteInfo site, String bSite) {
     this.site = site;
+    this.bSite = bSite;
   }
 
   Map<String, Object> context(FeatureRecord f, String noteHtml) {
@@ -36,6 +43,7 @@ final class FeaturePage {
     c.put("dead", f.isDead());
     c.put("data", PageData.encode(f));
     c.put("note", noteHtml);
+    c.put("bSite", bSite);
     return c;
   }
 

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.zip.Deflater;
 import org.featureatlas.data.Example;
+import org.featureatlas.data.FeatureCosine;
 import org.featureatlas.data.FeatureRecord;
 import org.featureatlas.data.Histogram;
 import org.featureatlas.data.TokenValue;
@@ -15,7 +16,8 @@ import org.featureatlas.data.UnitScore;
  * The data of one feature page, which static/feature.js turns into the page's panels: every number as
  * the page shows it (3 significant digits, {@link Dec3}), every token as its vocabulary id (the strings
  * are in the site's {@code vocab.js}, shared by all pages), every shading class as computed here. The
- * bytes are seven sections (meta, tok, cls, row, num, lp, ids), raw-deflated (level 9) and written in
+ * bytes are seven sections (meta, tok, cls, row, num, lp, ids; meta ends with the similar-features tables),
+ * raw-deflated (level 9) and written in
  * {@link Base85};
  * the format is in docs/site.md ("Page data"). The top and bottom log-prob changes of a position are
  * stored as differences from a prediction through the direct path (the change is about {@code k · logit
@@ -179,6 +181,34 @@ final class PageData {
         for (int q = 0; q < n; q++) {
           token(e, q, f.maxAct(), maxLoss, shownMax, shownMaxLoss, lTop, lBottom, defaultTop, defaultBottom);
         }
+      }
+    }
+    similar(f);
+  }
+
+  /**
+   * The similar-features tables, after everything else in meta (absent in the data of format-1 records): their
+   * count (0, 1 = same SAE, 2 = same SAE and encoder B), then per table its rows, each a feature as the
+   * zigzag difference from the previous row's (the page's own index before the first) and a cosine.
+   */
+  private void similar(FeatureRecord f) {
+    if (f.similarFeatures() == null) {
+      return;
+    }
+    List<List<FeatureCosine>> tables = new ArrayList<>();
+    tables.add(f.similarFeatures());
+    if (f.similarFeaturesB() != null) {
+      tables.add(f.similarFeaturesB());
+    }
+    meta.varint(tables.size());
+    for (List<FeatureCosine> rows : tables) {
+      meta.varint(rows.size());
+      long previous = f.index();
+      for (FeatureCosine c : rows) {
+        long d = c.feature() - previous;
+        meta.varint(d >= 0 ? 2 * d : -2 * d - 1);
+        meta.z(Dec3.of(c.cosine()));
+        previous = c.feature();
       }
     }
   }

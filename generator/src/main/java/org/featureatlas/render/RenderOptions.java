@@ -6,16 +6,37 @@ import java.nio.file.Path;
  * What to render: the data directory, the notes directory (may not exist: no notes), the templates
  * and static directories, and the base URL used only where relative links cannot work (404.html):
  * empty, or a path such as "/my-repo/" (always ends with '/'), and the features to render
- * ({@code featureFrom} inclusive to {@code featureTo} exclusive; all by default).
+ * ({@code featureFrom} inclusive to {@code featureTo} exclusive; all by default), and where encoder B's
+ * atlas is ({@code bSite}: a relative path from this site's root to B's, ending in '/', or empty when B's atlas
+ * is not built: B's feature ids are then plain text).
  */
 public record RenderOptions(Path dataDir, Path notesDir, Path templatesDir, Path staticDir, String baseUrl,
-    int featureFrom, int featureTo) {
+    int featureFrom, int featureTo, String bSite) {
 
   /** Every feature: {@code featureTo} is past any index. */
   public static final int ALL = Integer.MAX_VALUE;
 
   public RenderOptions {
     baseUrl = normaliseBase(baseUrl);
+    bSite = bSite == null || bSite.isBlank() ? "" : bSite.strip().endsWith("/") ? bSite.strip() : bSite.strip() + "/";
+  }
+
+  public RenderOptions(Path dataDir, Path notesDir, Path templatesDir, Path staticDir, String baseUrl,
+      int featureFrom, int featureTo) {
+    this(dataDir, notesDir, templatesDir, staticDir, baseUrl, featureFrom, featureTo, "");
+  }
+
+  /** Encoder B's atlas at {@code path}, relative to this site's root (for example {@code ../atlas-b/}). */
+  public RenderOptions withBSite(String path) {
+    return new RenderOptions(dataDir, notesDir, templatesDir, staticDir, baseUrl, featureFrom, featureTo, path);
+  }
+
+  /**
+   * Whether {@code path} (normalised, ending in '/') is a relative path that links can follow from a feature page
+   * under any base and from file://: segments of letters, digits and {@code . _ ~ -}, no scheme, no leading '/'.
+   */
+  public static boolean relativeSitePath(String path) {
+    return path.matches("([A-Za-z0-9._~-]+/)+") && !path.startsWith("./") && !path.contains("/./");
   }
 
   public RenderOptions(Path dataDir, Path notesDir, Path templatesDir, Path staticDir, String baseUrl) {
@@ -24,7 +45,7 @@ public record RenderOptions(Path dataDir, Path notesDir, Path templatesDir, Path
 
   /** Only features {@code from} (inclusive) to {@code to} (exclusive): one of several sites of a large atlas. */
   public RenderOptions withFeatures(int from, int to) {
-    return new RenderOptions(dataDir, notesDir, templatesDir, staticDir, baseUrl, from, to);
+    return new RenderOptions(dataDir, notesDir, templatesDir, staticDir, baseUrl, from, to, bSite);
   }
 
   /** Defaults: notes in {@code <data>/notes}, templates and static under {@code ${atlas.home}}. */
@@ -34,19 +55,19 @@ public record RenderOptions(Path dataDir, Path notesDir, Path templatesDir, Path
   }
 
   public RenderOptions withNotesDir(Path dir) {
-    return new RenderOptions(dataDir, dir, templatesDir, staticDir, baseUrl, featureFrom, featureTo);
+    return new RenderOptions(dataDir, dir, templatesDir, staticDir, baseUrl, featureFrom, featureTo, bSite);
   }
 
   public RenderOptions withTemplatesDir(Path dir) {
-    return new RenderOptions(dataDir, notesDir, dir, staticDir, baseUrl, featureFrom, featureTo);
+    return new RenderOptions(dataDir, notesDir, dir, staticDir, baseUrl, featureFrom, featureTo, bSite);
   }
 
   public RenderOptions withStaticDir(Path dir) {
-    return new RenderOptions(dataDir, notesDir, templatesDir, dir, baseUrl, featureFrom, featureTo);
+    return new RenderOptions(dataDir, notesDir, templatesDir, dir, baseUrl, featureFrom, featureTo, bSite);
   }
 
   public RenderOptions withBaseUrl(String url) {
-    return new RenderOptions(dataDir, notesDir, templatesDir, staticDir, url, featureFrom, featureTo);
+    return new RenderOptions(dataDir, notesDir, templatesDir, staticDir, url, featureFrom, featureTo, bSite);
   }
 
   /** {@code atlas.home} system property, else the current directory. */

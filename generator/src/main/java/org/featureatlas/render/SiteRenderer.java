@@ -61,8 +61,12 @@ public final class SiteRenderer {
 
     // Grown as records arrive (forEachFeature checks they come in index order), so a manifest's d_sae
     // alone never sizes an allocation.
+    Check.that(opts.bSite().isEmpty() || RenderOptions.relativeSitePath(opts.bSite()),
+        "--b-site must be a relative path from this site's root to encoder B's site (such as ../atlas-b/), got: " + opts.bSite());
+    Check.that(opts.bSite().isEmpty() || manifest.saeB() != null,
+        "--b-site " + opts.bSite() + ": the data directory has no second SAE (encoder B)");
     List<FeatureSummary> summaries = new ArrayList<>();
-    FeaturePage pages = new FeaturePage(site);
+    FeaturePage pages = new FeaturePage(site, opts.bSite().isEmpty() ? null : opts.bSite());
     ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
       Thread t = new Thread(r, "atlas-render");
       t.setDaemon(true);

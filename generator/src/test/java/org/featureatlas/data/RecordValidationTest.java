@@ -159,4 +159,41 @@ class RecordValidationTest {
     JsonNode sound = Json.mapper().readTree(lines.get(1));
     assertTrue(sound.get("top_examples").size() > 0);
   }
+
+  @Test
+  void similarFeaturesAreChecked() throws Exception {
+    assertTrue(fails(f -> f.remove("similar_features")).contains("similar_features is missing"));
+    assertTrue(fails(f -> ((ArrayNode) f.get("similar_features").get(0)).set(0, 4)).contains("similar_features[0]: feature 4 is outside [0, d_sae 4)"));
+    assertTrue(fails(f -> ((ArrayNode) f.get("similar_features").get(0)).set(0, 1)).contains("is the record's own"));
+    assertTrue(fails(f -> ((ArrayNode) f.get("similar_features").get(0)).set(1, 1.5)).contains("cosine 1.5 is outside [-1, 1]"));
+    assertTrue(fails(f -> ((ArrayNode) f.get("similar_features").get(1)).set(1, 1.0)).contains("similar_features[1] is out of order"));
+  }
+
+  /** Format 1 (before similar features) still reads; a format-1 record may not carry the new fields. */
+  @Test
+  void formatOneDirectoriesStillRead() throws Exception {
+    Path manifest = dir.resolve("manifest.json");
+    ObjectNode m = (ObjectNode) Json.mapper().readTree(manifest.toFile());
+    m.put("format_version", 1);
+    Files.writeString(manifest, Json.mapper().writeValueAsString(m));
+    List<String> old = new ArrayList<>();
+    for (String line : lines) {
+      ObjectNode f = (ObjectNode) Json.mapper().readTree(line);
+      f.remove("similar_features");
+      f.remove("similar_features_b");
+      old.add(Json.mapper().writeValueAsString(f));
+    }
+    lines = old;
+    try (OutputStream out = new GZIPOutputStream(Files.newOutputStream(file))) {
+      out.write((String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+    List<FeatureRecord> records = DataDir.readFeatures(dir, DataDir.readManifest(dir));
+    assertEquals(4, records.size());
+    assertTrue(records.get(1).similarFeatures() == null);
+    assertTrue(fails(f -> f.putArray("similar_features")).contains("similar_features is not part of format_version 1"));
+    m.put("format_version", 3);
+    Files.writeString(manifest, Json.mapper().writeValueAsString(m));
+    AtlasException e = assertThrows(AtlasException.class, () -> DataDir.readManifest(dir));
+    assertTrue(e.getMessage().contains("format_version 3 is not supported (this atlas reads 1 to 2)"), e.getMessage());
+  }
 }

@@ -205,8 +205,13 @@ class NeuronpediaExportTest {
           "correlated_features_l1", at);
       histogram(r.actHistogram(), f.get("freq_hist_data_bar_heights"), f.get("freq_hist_data_bar_values"), at);
       histogram(r.logits().histogram(), f.get("logits_hist_data_bar_heights"), f.get("logits_hist_data_bar_values"), at);
-      assertEquals(0, f.get("topkCosSimIndices").size(), "no similar-features data yet");
-      assertEquals(0, f.get("topkCosSimValues").size(), "no similar-features data yet");
+      List<Integer> simIds = new ArrayList<>();
+      List<Double> simValues = new ArrayList<>();
+      f.get("topkCosSimIndices").forEach(x -> simIds.add(x.intValue()));
+      f.get("topkCosSimValues").forEach(x -> simValues.add(x.doubleValue()));
+      assertEquals(r.similarFeatures().stream().map(c -> c.feature()).toList(), simIds, at + " topkCosSimIndices");
+      assertEquals(r.similarFeatures().stream().map(c -> c.cosine()).toList(), simValues, at + " topkCosSimValues");
+      if (!r.isDead()) assertFalse(simIds.isEmpty(), at + " a live feature has similar features");
     }
     JsonNode source = lines(out.resolve("source.jsonl")).get(0);
     assertEquals(SyntheticData.N_SEQUENCES, source.get("num_prompts").intValue());

@@ -186,6 +186,7 @@ class StatisticsTest {
     parts.add((i, r) -> r.logits(new Logits(List.of(), List.of(), Histogram.empty())));
     parts.add((i, r) -> r.neuronAlignment(List.of()));
     parts.add(new Correlations.Result(new Correlations.TopUnits(D_SAE, 1), null));
+    parts.add((i, r) -> r.similar(List.of(), null));
     FeatureRecord live = Generation.record(0, parts, shown);
     assertEquals(m.density(0), live.density());
     assertEquals(a.get(TopExamples.class).refs(0).stream().map(Selection.Ref::pos).toList(),
@@ -198,6 +199,9 @@ class StatisticsTest {
     assertTrue(dead.isDead() && dead.topExamples().isEmpty() && dead.intervals().isEmpty() && dead.actHistogram().isEmpty());
     assertThrows(IllegalStateException.class, () -> Generation.record(0, parts.subList(0, parts.size() - 1), shown),
         "a missing part");
+    List<RecordPart> noCorrelations = new ArrayList<>(parts);
+    noCorrelations.remove(parts.size() - 2);
+    assertThrows(IllegalStateException.class, () -> Generation.record(0, noCorrelations, shown), "correlations missing");
     List<RecordPart> twice = new ArrayList<>(parts);
     twice.add(a.all.get(0));
     assertThrows(IllegalStateException.class, () -> Generation.record(0, twice, shown), "a part given twice");

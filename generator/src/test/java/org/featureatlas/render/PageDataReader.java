@@ -28,7 +28,8 @@ final class PageDataReader {
   record Row(int id, BigDecimal value, int shade) {}
 
   record Page(BigDecimal densityPercent, BigDecimal max, BigDecimal mean, List<Long> actCounts,
-      List<Long> logitCounts, List<Row> top, List<Row> bottom, List<List<BigDecimal[]>> tables, List<Ex> examples) {}
+      List<Long> logitCounts, List<Row> top, List<Row> bottom, List<List<BigDecimal[]>> tables, List<Ex> examples,
+      List<List<BigDecimal[]>> similar) {}
 
   private final byte[] b;
   private int p;
@@ -55,9 +56,11 @@ final class PageDataReader {
     int width = raw[1] == 1 ? 3 : 2;
     PageDataReader at = new PageDataReader(raw, 2);
     PageDataReader[] s = new PageDataReader[7];
+    int[] ends = new int[7];
     for (int k = 0; k < 7; k++) {
       int n = (int) at.varint();
       s[k] = new PageDataReader(raw, at.p);
+      ends[k] = at.p + n;
       at.p += n;
     }
     PageDataReader meta = s[0];
@@ -136,7 +139,23 @@ final class PageDataReader {
         examples.add(new Ex(seq, start, (int) (c / 2) - 1, label, tokens));
       }
     }
-    return new Page(density, max, mean, act, logit, top, bottom, tables, examples);
+    // The similar-features tables close meta (none in pages of format-1 data): features as zigzag differences.
+    List<List<BigDecimal[]>> similar = new ArrayList<>();
+    int self = Integer.parseInt(html.replaceFirst("(?s).*id=\"grid\" data-index=\"([0-9]+)\".*", "$1"));
+    for (long t = meta.p < ends[0] ? meta.varint() : 0; t > 0; t--) {
+      List<BigDecimal[]> rows = new ArrayList<>();
+      long previous = self;
+      for (long r = meta.varint(); r > 0; r--) {
+        long z = meta.varint();
+        previous += (z & 1) == 0 ? z >>> 1 : -((z + 1) >>> 1);
+        rows.add(new BigDecimal[] {BigDecimal.valueOf(previous), meta.dec()});
+      }
+      similar.add(rows);
+    }
+    if (meta.p != ends[0]) {
+      throw new AssertionError("meta has " + (ends[0] - meta.p) + " bytes left over");
+    }
+    return new Page(density, max, mean, act, logit, top, bottom, tables, examples, similar);
   }
 
   /** Residuals against the direct-path prediction (see PageData), decoded with BigDecimal rounding. */

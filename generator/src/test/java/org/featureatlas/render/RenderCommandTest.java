@@ -108,7 +108,8 @@ class RenderCommandTest {
         List<Example> top = new ArrayList<>(f.topExamples());
         top.set(0, broken);
         f = new FeatureRecord(f.index(), f.density(), f.maxAct(), f.meanAct(), f.actHistogram(), f.logits(),
-            f.neuronAlignment(), f.correlatedNeurons(), f.correlatedFeaturesB(), top, f.intervals());
+            f.neuronAlignment(), f.correlatedNeurons(), f.correlatedFeaturesB(), top, f.intervals())
+            .withSimilar(f.similarFeatures(), f.similarFeaturesB());
       }
       records.add(f);
     }

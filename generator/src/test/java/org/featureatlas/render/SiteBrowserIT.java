@@ -254,6 +254,63 @@ class SiteBrowserIT {
     return hrefs;
   }
 
+  /**
+   * Format-2 data rendered as two sites side by side: "a" with features 0 to 4 only and --b-site ../b/, "b" standing
+   * in for encoder B's atlas. Similar features inside a's range link to their pages, those outside are plain text,
+   * and encoder B's ids (correlated and similar) link into b; every link works over HTTP and from file://.
+   */
+  @Test
+  void featureIdsLinkToPagesThatExist() throws Exception {
+    Path both = work.resolve("two-sites");
+    Path data = Fixtures.synthetic(work.resolve("data-v2"), Fixtures.TINY);
+    try (DiskSink sink = DiskSink.open(both.resolve("a"))) {
+      SiteRenderer.render(RenderOptions.defaults(data).withFeatures(0, 5).withBSite("../b/"), sink, 2, false);
+      sink.commit();
+    }
+    try (DiskSink sink = DiskSink.open(both.resolve("b"))) {
+      SiteRenderer.render(RenderOptions.defaults(data), sink, 2, false);
+      sink.commit();
+    }
+    FeatureRecord f = DataDir.readFeatures(data, DataDir.readManifest(data)).get(1);
+    try (StaticServer two = new StaticServer(both)) {
+      for (String base : List.of(two.url(), both.toUri().toString())) {
+        open(base + "a/features/1.html");
+        List<WebElement> rows = browser.driver.findElements(By.cssSelector("#similar-features tbody tr"));
+        assertEquals(f.similarFeatures().size(), rows.size());
+        int linked = 0;
+        for (int k = 0; k < rows.size(); k++) {
+          int j = f.similarFeatures().get(k).feature();
+          List<WebElement> a = rows.get(k).findElements(By.cssSelector("td:first-child a"));
+          assertEquals(String.valueOf(j), rows.get(k).findElement(By.cssSelector("td")).getText());
+          assertEquals(j < 5 ? 1 : 0, a.size(), "feature " + j + " links only inside the site's range");
+          if (j < 5) {
+            assertEquals(j + ".html", a.get(0).getDomAttribute("href"));
+            linked++;
+          }
+        }
+        assertTrue(linked > 0 && linked < rows.size(), linked + " of " + rows.size() + " linked");
+        assertEquals(f.similarFeaturesB().size(), browser.driver.findElements(By.cssSelector("#similar-features-b tbody tr a")).size());
+        int j = f.similarFeaturesB().get(0).feature();
+        browser.driver.findElement(By.cssSelector("#similar-features-b tbody tr a")).click();
+        open(browser.driver.getCurrentUrl());
+        assertTrue(browser.driver.getCurrentUrl().endsWith("b/features/" + j + ".html"), browser.driver.getCurrentUrl());
+        assertEquals("Feature " + j, browser.driver.findElement(By.tagName("h1")).getText());
+        open(base + "a/features/1.html");
+        int c = f.correlatedFeaturesB().get(0).unit();
+        browser.driver.findElement(By.cssSelector("#correlated-features-b tbody tr a")).click();
+        open(browser.driver.getCurrentUrl());
+        assertTrue(browser.driver.getCurrentUrl().endsWith("b/features/" + c + ".html"), browser.driver.getCurrentUrl());
+        open(base + "a/features/1.html");
+        WebElement own = browser.driver.findElement(By.cssSelector("#similar-features tbody tr a"));
+        String target = own.getText();
+        own.click();
+        open(browser.driver.getCurrentUrl());
+        assertTrue(browser.driver.getCurrentUrl().endsWith("a/features/" + target + ".html"), browser.driver.getCurrentUrl());
+        assertEquals("Feature " + target, browser.driver.findElement(By.tagName("h1")).getText());
+      }
+    }
+  }
+
   @Test
   void navigationLinksWork() {
     for (String base : List.of(server.url(), siteDir.toUri().toString())) {

@@ -18,6 +18,7 @@ import java.util.SortedMap;
 import java.util.regex.Pattern;
 import org.featureatlas.data.DataDir;
 import org.featureatlas.data.Example;
+import org.featureatlas.data.FeatureCosine;
 import org.featureatlas.data.FeatureRecord;
 import org.featureatlas.data.Interval;
 import org.featureatlas.data.Manifest;
@@ -176,6 +177,7 @@ class SiteRendererTest {
       assertEquals(f.actHistogram().counts(), page.actCounts());
       assertEquals(f.logits().histogram().counts(), page.logitCounts());
       assertEquals(f.correlatedFeaturesB() == null ? 2 : 3, page.tables().size());
+      assertTrue(f.similarFeatures() == null && page.similar().isEmpty(), "the tiny fixture is format 1: no similar features");
       for (int k = 0; k < f.neuronAlignment().size(); k++) {
         BigDecimal[] r = page.tables().get(0).get(k);
         assertEquals(f.neuronAlignment().get(k).unit(), r[0].intValue());
@@ -184,9 +186,51 @@ class SiteRendererTest {
       }
     }
     String html = SiteFiles.text(site, "features/1.html");
+    assertFalse(html.contains("data-b-site"), "no --b-site: B's ids are plain text");
     for (String id : List.of("grid", "tip", "data", "prev", "next", "random", "up")) {
       assertTrue(html.contains("id=\"" + id + "\""), "element " + id);
     }
+  }
+
+  /**
+   * Format-2 data: the page data holds both similar-features tables (same SAE, encoder B), every feature and
+   * cosine as the record has them (3 digits); --b-site reaches the page as data-b-site, checked and relative.
+   */
+  @Test
+  void similarFeaturesReachThePageData(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) {
+    java.nio.file.Path data = Fixtures.synthetic(tmp.resolve("data"), Fixtures.TINY);
+    SortedMap<String, byte[]> two = SiteFiles.render(RenderOptions.defaults(data).withBSite("../atlas-b").withFeatures(2, 6), 2);
+    int checked = 0;
+    for (FeatureRecord f : DataDir.readFeatures(data, DataDir.readManifest(data))) {
+      if (f.index() < 2 || f.index() >= 6) {
+        assertFalse(two.containsKey("features/" + f.index() + ".html"));
+        continue;
+      }
+      String html = SiteFiles.text(two, "features/" + f.index() + ".html");
+      assertTrue(html.contains(" data-b-site=\"../atlas-b/\""), "data-b-site of " + f.index());
+      PageDataReader.Page page = PageDataReader.read(html);
+      List<List<FeatureCosine>> similar = List.of(f.similarFeatures(), f.similarFeaturesB());
+      assertEquals(2, page.similar().size(), "similar-features tables of " + f.index());
+      for (int t = 0; t < 2; t++) {
+        assertEquals(similar.get(t).size(), page.similar().get(t).size());
+        for (int k = 0; k < similar.get(t).size(); k++) {
+          BigDecimal[] r = page.similar().get(t).get(k);
+          assertEquals(similar.get(t).get(k).feature(), r[0].intValue(), "similar feature " + k + " of " + f.index());
+          assertThreeDigits(similar.get(t).get(k).cosine(), r[1], "similar cosine");
+          checked++;
+        }
+      }
+    }
+    assertTrue(checked >= 40, checked + " rows");
+    for (String bad : List.of("/abs/", "https://example.com/", "javascript:alert(1)", "a b/", "./x/", "..\\x/")) {
+      org.featureatlas.check.AtlasException e = org.junit.jupiter.api.Assertions.assertThrows(
+          org.featureatlas.check.AtlasException.class, () -> SiteFiles.render(RenderOptions.defaults(data).withBSite(bad), 1));
+      assertTrue(e.getMessage().startsWith("--b-site must be a relative path"), e.getMessage());
+    }
+    org.featureatlas.check.AtlasException noB = org.junit.jupiter.api.Assertions.assertThrows(
+        org.featureatlas.check.AtlasException.class, () -> SiteFiles.render(RenderOptions.defaults(Fixtures.synthetic(
+            tmp.resolve("no-b"), new org.featureatlas.render.synthetic.SyntheticSpec(5, 64, 3, false, false))).withBSite("b/"), 1));
+    assertTrue(noB.getMessage().contains("has no second SAE"), noB.getMessage());
   }
 
   @Test

@@ -9,6 +9,7 @@ import java.util.SplittableRandom;
 import java.util.TreeMap;
 import org.featureatlas.data.DataDir;
 import org.featureatlas.data.Example;
+import org.featureatlas.data.FeatureCosine;
 import org.featureatlas.data.FeatureRecord;
 import org.featureatlas.data.Histogram;
 import org.featureatlas.data.Identity;
@@ -134,7 +135,8 @@ public final class SyntheticData {
     SplittableRandom r = new SplittableRandom(spec.seed() * 0x632BE59BD9B4E019L + index);
     boolean dead = r.nextInt(25) == 0;
     if (dead) {
-      return dead(index, spec.withB());
+      return dead(index, spec.withB()).withSimilar(similar(spec, index, spec.dSae(), true),
+          spec.withB() ? similar(spec, index, spec.dSae(), false) : null);
     }
     double density = Math.pow(10, -5 + 4 * r.nextDouble());
     double maxAct = 1 + 19 * r.nextDouble();
@@ -165,14 +167,40 @@ public final class SyntheticData {
         logits,
         units(r, D_MLP, true), units(r, D_MLP, false),
         spec.withB() ? units(r, spec.dSae(), false) : null,
-        top, intervals);
+        top, intervals, similar(spec, index, spec.dSae(), true),
+        spec.withB() ? similar(spec, index, spec.dSae(), false) : null);
   }
 
-  /** A dead feature's record: density 0, empty lists. */
+  /** Feature count of a similar-features table. */
+  public static final int SIMILAR = 10;
+
+  /**
+   * A similar-features table: {@value #SIMILAR} other features (of the same SAE, or of encoder B), mostly near
+   * {@code index}, with descending cosines. Drawn from its own generator, so the other fields do not depend on it.
+   */
+  static List<FeatureCosine> similar(SyntheticSpec spec, int index, int dSae, boolean same) {
+    SplittableRandom r = new SplittableRandom((spec.seed() * 0x9E3779B97F4A7C15L + index) ^ (same ? 0x51L : 0xB2L));
+    List<FeatureCosine> out = new ArrayList<>(SIMILAR);
+    java.util.Set<Integer> used = new java.util.HashSet<>();
+    if (same) {
+      used.add(index);
+    }
+    double cos = 0.3 + 0.6 * r.nextDouble();
+    while (out.size() < Math.min(SIMILAR, dSae - (same ? 1 : 0))) {
+      int f = r.nextInt(3) == 0 ? r.nextInt(dSae) : Math.floorMod(index + r.nextInt(64) - 32, dSae);
+      if (used.add(f)) {
+        out.add(new FeatureCosine(f, cos));
+        cos *= 0.8 + 0.19 * r.nextDouble();
+      }
+    }
+    return out;
+  }
+
+  /** A dead feature's record: density 0, empty lists (the similar-features tables too). */
   public static FeatureRecord dead(int index, boolean withB) {
     return new FeatureRecord(index, 0.0, 0.0, 0.0, Histogram.empty(),
         new Logits(List.of(), List.of(), Histogram.empty()), List.of(), List.of(), withB ? List.of() : null,
-        List.of(), List.of());
+        List.of(), List.of(), List.of(), withB ? List.of() : null);
   }
 
   private static Example example(SplittableRandom r, SyntheticSpec spec, double act, double maxAct, int favourite,
