@@ -2,14 +2,10 @@ package org.featureatlas.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.featureatlas.check.AtlasException;
 import org.featureatlas.io.HostTensor;
 
 /**
@@ -20,7 +16,7 @@ import org.featureatlas.io.HostTensor;
  * {@link GatedMlp}, the final RMSNorm, the unembedding and the final-logit soft cap {@code c tanh(logits / c)}.
  * Hook values are TransformerLens's: {@code hook_attn_out} and {@code hook_mlp_out} are after the post-norms.
  */
-public final class Gemma2Model implements LanguageModel {
+public final class Gemma2Model extends DecoderModel {
   private final Gemma2Config config;
   private final NDManager manager;
   private final Embedding embedding;
@@ -88,44 +84,25 @@ public final class Gemma2Model implements LanguageModel {
   }
 
   @Override
-  public ForwardResult forward(NDArray tokens, ForwardOptions options) {
-    Shape shape = tokens.getShape();
-    if (shape.dimension() != 2) {
-      throw new IllegalArgumentException("tokens must be [batch, seq], got " + shape);
-    }
-    long seq = shape.get(1);
-    if (seq > config.context() || seq < 1) {
-      throw new AtlasException("sequence length " + seq + " is outside 1.." + config.context()
-          + " (the model's max_position_embeddings)");
-    }
-    for (HookPoint h : options.capture()) {
-      config.checkIn(h);
-    }
-    if (options.stopAfter() != null) {
-      config.checkIn(options.stopAfter());
-    }
-    NDManager m = tokens.getManager();
-    Trace trace = new Trace(options);
-    try (NDScope scope = new NDScope()) {
-      scope.suppressNotUsedWarning();
-      NDArray[] cs = Rotary.tables(m, (int) seq, invFreq); // [seq, dHead] x 2
-      AttentionInputs inputs = new AttentionInputs(Gpt2Model.causalMaskBias(m, (int) seq, 0), cs[0], cs[1],
-          Gpt2Model.causalMaskBias(m, (int) seq, config.slidingWindow())); // masks [seq, seq]
-      NDArray x = embedding.apply(tokens).mul(normalizer); // [batch, seq, dModel]
-      for (Block block : blocks) {
-        x = block.apply(x, inputs, trace); // [batch, seq, dModel]
-        if (trace.stopped()) {
-          return new ForwardResult(Collections.unmodifiableMap(trace.values()), null, null);
-        }
-      }
-      NDScope.unregister(x);
-      NDArray logits = null;
-      if (options.logits()) {
-        logits = logits(x); // [batch, seq, vocab]
-        NDScope.unregister(logits);
-      }
-      return new ForwardResult(Collections.unmodifiableMap(trace.values()), x, logits);
-    }
+  String contextKey() {
+    return "max_position_embeddings";
+  }
+
+  @Override
+  List<Block> blocks() {
+    return blocks;
+  }
+
+  @Override
+  NDArray embed(NDArray tokens) {
+    return embedding.apply(tokens).mul(normalizer); // [batch, seq, dModel]
+  }
+
+  @Override
+  AttentionInputs attentionInputs(NDManager m, int seq) {
+    NDArray[] cs = Rotary.tables(m, seq, invFreq); // [seq, dHead] x 2
+    return new AttentionInputs(Gpt2Model.causalMaskBias(m, seq, 0), cs[0], cs[1],
+        Gpt2Model.causalMaskBias(m, seq, config.slidingWindow())); // masks [seq, seq]
   }
 
   /** The final RMSNorm, the unembedding, and the final-logit soft cap when the config has one. */

@@ -2,7 +2,6 @@ package org.featureatlas.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.nio.ByteBuffer;
@@ -12,7 +11,6 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.featureatlas.check.AtlasException;
 import org.featureatlas.io.HostTensor;
 
 /**
@@ -21,7 +19,7 @@ import org.featureatlas.io.HostTensor;
  * The forward pass uses only NDArray ops, so it is differentiable under a DJL GradientCollector.
  * Hook values are requested per call ({@link ForwardOptions}), never registered on the model.
  */
-public final class Gpt2Model implements LanguageModel {
+public final class Gpt2Model extends DecoderModel {
   private final Gpt2Config config;
   private final NDManager manager;
   private final Map<String, NDArray> params;
@@ -122,43 +120,23 @@ public final class Gpt2Model implements LanguageModel {
    * attached to {@code tokens.getManager()}.
    */
   @Override
-  public ForwardResult forward(NDArray tokens, ForwardOptions options) {
-    Shape shape = tokens.getShape();
-    if (shape.dimension() != 2) {
-      throw new IllegalArgumentException("tokens must be [batch, seq], got " + shape);
-    }
-    long seq = shape.get(1);
-    if (seq > config.nPositions() || seq < 1) {
-      throw new AtlasException("sequence length " + seq + " is outside 1.." + config.nPositions()
-          + " (the model's n_positions)");
-    }
-    for (HookPoint h : options.capture()) {
-      h.checkIn(config);
-    }
-    if (options.stopAfter() != null) {
-      options.stopAfter().checkIn(config);
-    }
-    NDManager m = tokens.getManager();
-    Trace trace = new Trace(options);
-    // Temporaries of the pass are closed on return; results are unregistered from the scope.
-    try (NDScope scope = new NDScope()) {
-      scope.suppressNotUsedWarning();
-      AttentionInputs inputs = new AttentionInputs(causalMaskBias(m, (int) seq, 0), null, null); // mask [seq, seq]
-      NDArray x = embedding.apply(tokens); // [batch, seq, dModel]
-      for (Block block : blocks) {
-        x = block.apply(x, inputs, trace); // [batch, seq, dModel]
-        if (trace.stopped()) {
-          return new ForwardResult(Collections.unmodifiableMap(trace.values()), null, null);
-        }
-      }
-      NDScope.unregister(x);
-      NDArray logits = null;
-      if (options.logits()) {
-        logits = logits(x); // [batch, seq, vocab]
-        NDScope.unregister(logits);
-      }
-      return new ForwardResult(Collections.unmodifiableMap(trace.values()), x, logits);
-    }
+  String contextKey() {
+    return "n_positions";
+  }
+
+  @Override
+  List<Block> blocks() {
+    return blocks;
+  }
+
+  @Override
+  NDArray embed(NDArray tokens) {
+    return embedding.apply(tokens); // [batch, seq, dModel]
+  }
+
+  @Override
+  AttentionInputs attentionInputs(NDManager m, int seq) {
+    return new AttentionInputs(causalMaskBias(m, seq, 0), null, null); // mask [seq, seq]
   }
 
   /**

@@ -2,14 +2,10 @@ package org.featureatlas.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.featureatlas.check.AtlasException;
 import org.featureatlas.io.HostTensor;
 
 /**
@@ -18,7 +14,7 @@ import org.featureatlas.io.HostTensor;
  * {@link GatedMlp} (SwiGLU), the final RMSNorm and the unembedding ({@code lm_head}, or the tied
  * {@code embed_tokens}). Hook values are TransformerLens's (see docs/model.md).
  */
-public final class LlamaModel implements LanguageModel {
+public final class LlamaModel extends DecoderModel {
   private final LlamaConfig config;
   private final NDManager manager;
   private final Embedding embedding;
@@ -67,42 +63,23 @@ public final class LlamaModel implements LanguageModel {
   }
 
   @Override
-  public ForwardResult forward(NDArray tokens, ForwardOptions options) {
-    Shape shape = tokens.getShape();
-    if (shape.dimension() != 2) {
-      throw new IllegalArgumentException("tokens must be [batch, seq], got " + shape);
-    }
-    long seq = shape.get(1);
-    if (seq > config.context() || seq < 1) {
-      throw new AtlasException("sequence length " + seq + " is outside 1.." + config.context()
-          + " (the model's max_position_embeddings)");
-    }
-    for (HookPoint h : options.capture()) {
-      config.checkIn(h);
-    }
-    if (options.stopAfter() != null) {
-      config.checkIn(options.stopAfter());
-    }
-    NDManager m = tokens.getManager();
-    Trace trace = new Trace(options);
-    try (NDScope scope = new NDScope()) {
-      scope.suppressNotUsedWarning();
-      AttentionInputs inputs = rotaryInputs(m, (int) seq);
-      NDArray x = embedding.apply(tokens); // [batch, seq, dModel]
-      for (Block block : blocks) {
-        x = block.apply(x, inputs, trace); // [batch, seq, dModel]
-        if (trace.stopped()) {
-          return new ForwardResult(Collections.unmodifiableMap(trace.values()), null, null);
-        }
-      }
-      NDScope.unregister(x);
-      NDArray logits = null;
-      if (options.logits()) {
-        logits = logits(x); // [batch, seq, vocab]
-        NDScope.unregister(logits);
-      }
-      return new ForwardResult(Collections.unmodifiableMap(trace.values()), x, logits);
-    }
+  String contextKey() {
+    return "max_position_embeddings";
+  }
+
+  @Override
+  List<Block> blocks() {
+    return blocks;
+  }
+
+  @Override
+  NDArray embed(NDArray tokens) {
+    return embedding.apply(tokens); // [batch, seq, dModel]
+  }
+
+  @Override
+  AttentionInputs attentionInputs(NDManager m, int seq) {
+    return rotaryInputs(m, seq);
   }
 
   /** The causal (and, for Mistral, sliding-window) mask and the rotary tables {@code cat(p f, p f)} of positions 0..seq-1. */

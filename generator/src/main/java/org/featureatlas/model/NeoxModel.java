@@ -2,14 +2,10 @@ package org.featureatlas.model;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.NDScope;
-import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.featureatlas.check.AtlasException;
 import org.featureatlas.io.HostTensor;
 
 /**
@@ -18,7 +14,7 @@ import org.featureatlas.io.HostTensor;
  * GELU {@link DenseMlp}, parallel ({@code x + attn(ln1(x)) + mlp(ln2(x))}) or sequential, the final LayerNorm and
  * the untied {@code embed_out}. Hook values are TransformerLens's (no {@code hook_resid_mid} when parallel).
  */
-public final class NeoxModel implements LanguageModel {
+public final class NeoxModel extends DecoderModel {
   private final NeoxConfig config;
   private final NDManager manager;
   private final Embedding embedding;
@@ -74,43 +70,24 @@ public final class NeoxModel implements LanguageModel {
   }
 
   @Override
-  public ForwardResult forward(NDArray tokens, ForwardOptions options) {
-    Shape shape = tokens.getShape();
-    if (shape.dimension() != 2) {
-      throw new IllegalArgumentException("tokens must be [batch, seq], got " + shape);
-    }
-    long seq = shape.get(1);
-    if (seq > config.context() || seq < 1) {
-      throw new AtlasException("sequence length " + seq + " is outside 1.." + config.context()
-          + " (the model's max_position_embeddings)");
-    }
-    for (HookPoint h : options.capture()) {
-      config.checkIn(h);
-    }
-    if (options.stopAfter() != null) {
-      config.checkIn(options.stopAfter());
-    }
-    NDManager m = tokens.getManager();
-    Trace trace = new Trace(options);
-    try (NDScope scope = new NDScope()) {
-      scope.suppressNotUsedWarning();
-      NDArray[] cs = Rotary.tables(m, (int) seq, invFreq); // [seq, rotaryDims] x 2
-      AttentionInputs inputs = new AttentionInputs(Gpt2Model.causalMaskBias(m, (int) seq, 0), cs[0], cs[1]); // mask [seq, seq]
-      NDArray x = embedding.apply(tokens); // [batch, seq, dModel]
-      for (Block block : blocks) {
-        x = block.apply(x, inputs, trace); // [batch, seq, dModel]
-        if (trace.stopped()) {
-          return new ForwardResult(Collections.unmodifiableMap(trace.values()), null, null);
-        }
-      }
-      NDScope.unregister(x);
-      NDArray logits = null;
-      if (options.logits()) {
-        logits = logits(x); // [batch, seq, vocab]
-        NDScope.unregister(logits);
-      }
-      return new ForwardResult(Collections.unmodifiableMap(trace.values()), x, logits);
-    }
+  String contextKey() {
+    return "max_position_embeddings";
+  }
+
+  @Override
+  List<Block> blocks() {
+    return blocks;
+  }
+
+  @Override
+  NDArray embed(NDArray tokens) {
+    return embedding.apply(tokens); // [batch, seq, dModel]
+  }
+
+  @Override
+  AttentionInputs attentionInputs(NDManager m, int seq) {
+    NDArray[] cs = Rotary.tables(m, seq, invFreq); // [seq, rotaryDims] x 2
+    return new AttentionInputs(Gpt2Model.causalMaskBias(m, seq, 0), cs[0], cs[1]); // mask [seq, seq]
   }
 
   @Override
