@@ -51,6 +51,11 @@ final class GenerateOptions {
       description = "Override the TransformerLens centring rule the SAE config implies.")
   Boolean centre;
 
+  @Option(names = "--keep-bos", description = "Keep BOS positions in every statistic and example. By default the positions"
+      + " holding the tokenizer's BOS token (where tokenizer.json / tokenizer_config.json define one) are left out:"
+      + " their activations are outliers (docs/generation.md, BOS).")
+  boolean keepBos;
+
   @Option(names = "--memory", paramLabel = "SIZE", description = "Memory the run may use, heap and native together, e.g. 6g or 512m"
       + " (default: " + MemoryBudget.DEFAULT_PERCENT + "%% of the JVM's maximum heap). It sets how many features pass C handles at"
       + " a time, never the numbers; a budget too small for one batch stops the run before it starts"
@@ -71,6 +76,6 @@ final class GenerateOptions {
     GenerateSettings settings = new GenerateSettings(topK, window, window, d.nBins(), d.nIntervals(),
         d.perInterval(), d.nLogits(), d.nUnits(), d.hoverK());
     return new GenerateRequest(model, sae, saeB, source.tokens, source.text, seqLen, device, batchSize, seed,
-        centre, settings);
+        centre, settings, keepBos);
   }
 }

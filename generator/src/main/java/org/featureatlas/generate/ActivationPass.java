@@ -17,7 +17,7 @@ import org.featureatlas.sae.SaeEncoder;
 /**
  * Pass A, the streaming pass: for each batch, the model's forward pass (capturing the hook and the
  * final residual stream; no logits), the centring rule, the SAE encode (and encoder B's), then pass A's
- * statistics ({@link Statistics#passA}) add the batch's non-zeros, and the non-zeros (of both encoders), the
+ * statistics ({@link Statistics#passA}) add the batch's non-zeros (the excluded BOS rows emptied), and the non-zeros (of both encoders), the
  * hook activations and the final residual stream go to the cache, so the model runs once per token. Only
  * plain Java arrays leave a batch's sub-manager.
  */
@@ -59,9 +59,11 @@ final class ActivationPass {
   private final LanguageModel model;
   private final SaeEncoder encoder;
   private final SaeEncoder encoderB;
+  private final ExcludedPositions excluded;
 
-  ActivationPass(AtlasInputs in, LanguageModel model, SaeEncoder encoder, SaeEncoder encoderB) {
+  ActivationPass(AtlasInputs in, LanguageModel model, SaeEncoder encoder, SaeEncoder encoderB, ExcludedPositions excluded) {
     this.in = in;
+    this.excluded = excluded;
     this.model = model;
     this.encoder = encoder;
     this.encoderB = encoderB;
@@ -99,9 +101,11 @@ final class ActivationPass {
     if (fB != null) {
       requireFinite(fB, in.saeBDir(), "feature activations of encoder B", firstSeq, nSeq);
     }
-    SparseBatch sparse = SparseBatch.fromDense(f, rows, in.dSae());
-    state.statistics.add(sparse, (long) firstSeq * seqLen);
-    SparseBatch sparseB = fB == null ? null : SparseBatch.fromDense(fB, rows, in.dSaeB());
+    // Excluded (BOS) rows are emptied here, so every later step (the cache included) sees them inactive.
+    long firstPosition = (long) firstSeq * seqLen;
+    SparseBatch sparse = excluded.apply(SparseBatch.fromDense(f, rows, in.dSae()), firstPosition);
+    state.statistics.add(sparse, firstPosition);
+    SparseBatch sparseB = fB == null ? null : excluded.apply(SparseBatch.fromDense(fB, rows, in.dSaeB()), firstPosition);
     cache.write(b, firstSeq, sparse, resid.length / rows, resid, dIn, x, sparseB);
   }
 

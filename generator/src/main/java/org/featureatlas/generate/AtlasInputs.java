@@ -56,7 +56,8 @@ record AtlasInputs(
     Identity modelId,
     Identity saeId,
     Identity saeBId,
-    Identity datasetId) {
+    Identity datasetId,
+    int bosId) {
 
   static final String TOKENIZER = "tokenizer.json";
 
@@ -123,12 +124,15 @@ record AtlasInputs(
     }
     dataset.validate(source, cfg.vocabSize(), cfg.context());
     List<String> vocab = displayVocab(tokenizer, cfg.vocabSize());
+    // The BOS positions generation leaves out (ExcludedPositions): the tokenizer's BOS, for .npy input too.
+    int bosId = tokenizer == null ? -1 : tokenizer.bosId();
     if (tokenizer != null) tokenizer.close();
     // TransformerLens centres writing weights of LayerNorm models only (feature-math.md section 6).
     boolean centre = req.centre() != null ? req.centre()
         : sae.config().centringApplies() && hook.writesResidual() && cfg.normKind().centres();
     List<String> modelFiles = new ArrayList<>(weights.files());
     modelFiles.add(TOKENIZER);
+    modelFiles.add(AtlasTokenizer.CONFIG_FILE); // it decides the BOS token
     return new AtlasInputs(req.model(), new Held<>("the model's weights", weights), cfg, weights.parameterCount(),
         req.sae(), sae.config(), sae.wDec(), new Held<>("encoder A's weights", sae), parameters(sae) + parameters(saeB),
         req.saeB(), saeB == null ? null : saeB.config(), saeB == null ? null : saeB.wDec(), saeB == null ? null : new Held<>("encoder B's weights", saeB),
@@ -136,7 +140,7 @@ record AtlasInputs(
         identity(req.model(), modelFiles),
         identity(req.sae(), sae.files()),
         req.saeB() == null ? null : identity(req.saeB(), saeB.files()),
-        datasetIdentity(source));
+        datasetIdentity(source), bosId);
   }
 
   /** The parameter count of an SAE (0 for none). */

@@ -107,6 +107,12 @@ final class Correlations {
    * {@code afterBatch} runs after every cache batch read (progress).
    */
   static Result compute(List<Path> caches, Plan plan, FeatureMoments moments, int k, Runnable afterBatch) {
+    return compute(caches, plan, moments, k, ExcludedPositions.none(), afterBatch);
+  }
+
+  /** {@link #compute} leaving the {@code excluded} positions (BOS) out of every sum and of N. */
+  static Result compute(List<Path> caches, Plan plan, FeatureMoments moments, int k, ExcludedPositions excluded,
+      Runnable afterBatch) {
     int dSae = plan.dSae();
     TopUnits neurons = new TopUnits(dSae, k);
     TopUnits featuresB = plan.dSaeB() > 0 ? new TopUnits(dSae, k) : null;
@@ -122,8 +128,9 @@ final class Correlations {
           if (block.dIn() != plan.dIn() || (b != null) != (block.activationsB() != null)) {
             throw new IllegalStateException("cached activations do not match d_in " + plan.dIn() + " / encoder B");
           }
-          n.addDense(block.x(), block.activations().rows, block.activations());
-          if (b != null) b.addSparse(block.activations(), block.activationsB());
+          SparseBatch f = excluded.apply(block.activations(), block);
+          n.addDense(block.x(), f.rows, f);
+          if (b != null) b.addSparse(f, excluded.apply(block.activationsB(), block));
           afterBatch.run();
         }
       }

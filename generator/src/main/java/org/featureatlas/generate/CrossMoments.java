@@ -57,11 +57,15 @@ final class CrossMoments {
     xy = new double[(to - from) * dUnits];
   }
 
-  /** Adds a batch whose units are dense: {@code x} is [rows, dUnits]; {@code f} holds the batch's non-zeros. */
+  /**
+   * Adds a batch whose units are dense: {@code x} is [rows, dUnits]; {@code f} holds the batch's non-zeros
+   * and marks the rows excluded from every sum (BOS positions).
+   */
   void addDense(float[] x, int rows, SparseBatch f) {
     if (countUnits) {
-      units.positions += rows;
+      units.positions += f.counted;
       for (int r = 0; r < rows; r++) {
+        if (f.excluded(r)) continue; // an excluded (BOS) row is no sample
         int base = r * dUnits;
         for (int j = 0; j < dUnits; j++) {
           double v = x[base + j];
@@ -112,7 +116,7 @@ final class CrossMoments {
   void addSparse(SparseBatch f, SparseBatch u) {
     flush();
     if (countUnits) {
-      units.positions += u.rows;
+      units.positions += u.counted; // excluded (BOS) rows are empty and not counted
       for (int e = 0; e < u.nnz; e++) {
         double v = u.value[e];
         units.sum[u.feature[e]] += v;

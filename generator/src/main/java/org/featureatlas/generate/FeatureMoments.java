@@ -6,7 +6,7 @@ import java.io.IOException;
 import java.util.Arrays;
 
 /**
- * Per-feature counts and moments of the activations over all positions seen (pass A): active count, sum and
+ * Per-feature counts and moments of the activations over all positions seen (pass A; excluded BOS rows are not seen): active count, sum and
  * sum of squares of f, maximum, and minimum over active positions. Gives the record its density, max and
  * mean; the later steps read each feature's range and sums through the accessors.
  */
@@ -31,7 +31,7 @@ final class FeatureMoments implements Statistic {
 
   @Override
   public void add(SparseBatch f, long firstPosition) {
-    positions += f.rows;
+    positions += f.counted; // excluded (BOS) rows count in no position total
     for (int e = 0; e < f.nnz; e++) addActive(f.feature[e], f.value[e]);
   }
 

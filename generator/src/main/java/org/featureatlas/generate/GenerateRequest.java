@@ -7,6 +7,8 @@ import org.featureatlas.check.Check;
 /**
  * What to generate from. Exactly one of {@code tokens} (an .npy [S, T] array) and {@code text} (with
  * {@code seqLen}) is set. {@code centre} overrides the TransformerLens centring rule when non-null.
+ * {@code keepBos} keeps the BOS positions in every statistic and example (by default they are left out
+ * where the model's tokenizer defines a BOS token; {@link ExcludedPositions}).
  */
 public record GenerateRequest(
     Path model,
@@ -19,7 +21,14 @@ public record GenerateRequest(
     @JsonProperty("batch_size") int batchSize,
     long seed,
     Boolean centre,
-    GenerateSettings settings) {
+    GenerateSettings settings,
+    @JsonProperty("keep_bos") boolean keepBos) {
+
+  /** A request that leaves BOS positions out (the default). */
+  public GenerateRequest(Path model, Path sae, Path saeB, Path tokens, Path text, Integer seqLen, String device,
+      int batchSize, long seed, Boolean centre, GenerateSettings settings) {
+    this(model, sae, saeB, tokens, text, seqLen, device, batchSize, seed, centre, settings, false);
+  }
 
   public GenerateRequest {
     Check.that(model != null, "--model is required");

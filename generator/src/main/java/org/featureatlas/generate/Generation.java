@@ -97,7 +97,8 @@ public final class Generation {
     try (NDManager manager = NDManager.newBaseManager(device(req.device()));
         LanguageModel model = in.newModel(manager)) {
       Path cache = work.resolve(ShardInfo.CACHE);
-      ActivationPass.State state = passA(in, model, manager, plan, 0, plan.batches(), cache, req.settings().topK());
+      ActivationPass.State state = passA(in, model, manager, plan, 0, plan.batches(), cache, req.settings().topK(),
+          excluded(req, in));
       in.releaseEncoders();
       finish(req, in, model, manager, plan, state, List.of(cache), out, memory);
     } finally {
@@ -117,7 +118,8 @@ public final class Generation {
     try (AtomicDirectory dir = AtomicDirectory.create(out);
         NDManager manager = NDManager.newBaseManager(device(req.device()));
         LanguageModel model = in.newModel(manager)) {
-      ActivationPass.State state = passA(in, model, manager, plan, from, to, dir.path().resolve(ShardInfo.CACHE), req.settings().topK());
+      ActivationPass.State state = passA(in, model, manager, plan, from, to, dir.path().resolve(ShardInfo.CACHE),
+          req.settings().topK(), excluded(req, in));
       stage("write shard", () -> {
         writeState(dir.path().resolve(ShardInfo.STATE), state);
         ShardInfo info = new ShardInfo(ShardInfo.FORMAT_VERSION, req, shard, shards, from, to,
@@ -238,8 +240,13 @@ public final class Generation {
     return m.contains("out of memory") || m.contains("can't allocate memory") || m.contains("failed to allocate");
   }
 
+  /** The positions the run leaves out: the BOS positions, unless the request keeps them. */
+  static ExcludedPositions excluded(GenerateRequest req, AtlasInputs in) {
+    return ExcludedPositions.bos(in.dataset(), in.bosId(), !req.keepBos());
+  }
+
   private ActivationPass.State passA(AtlasInputs in, LanguageModel model, NDManager manager, BatchPlan plan,
-      int from, int to, Path cacheFile, int topK) {
+      int from, int to, Path cacheFile, int topK, ExcludedPositions excluded) {
     long tokens = 0;
     for (int b = from; b < to; b++) tokens += (long) plan.sequences(b) * in.dataset().seqLen();
     long total = tokens;
@@ -249,7 +256,7 @@ public final class Generation {
           SaeEncoder encB = in.encoderBWeights() == null ? null : new SaeEncoder(in.encoderBWeights(), manager);
           ActivationCache.Writer cache = new ActivationCache.Writer(cacheFile);
           ProgressBar bar = Progress.bar("pass A: model + SAE", total, "tok")) {
-        ActivationPass pass = new ActivationPass(in, model, enc, encB);
+        ActivationPass pass = new ActivationPass(in, model, enc, encB, excluded);
         for (int b = from; b < to; b++) {
           pass.runBatch(b, plan, manager, state, cache);
           bar.stepBy((long) plan.sequences(b) * in.dataset().seqLen());
@@ -287,9 +294,10 @@ public final class Generation {
       }
     });
     Correlations.Plan corr = correlationPlan(in, memory, state.moments.meanActivePerPosition());
+    ExcludedPositions excluded = excluded(req, in);
     stage("correlations", () -> {
       try (ProgressBar bar = Progress.bar("correlations", (long) corr.sweeps() * plan.batches(), "batch")) {
-        state.correlations = Correlations.compute(caches, corr, state.moments, set.nUnits(), bar::step);
+        state.correlations = Correlations.compute(caches, corr, state.moments, set.nUnits(), excluded, bar::step);
       }
     });
     Statistics passB = Statistics.passB(state.moments, set, req.seed());
@@ -298,7 +306,7 @@ public final class Generation {
       try (ActivationCache.Reader reader = new ActivationCache.Reader(caches, dSae);
           ProgressBar bar = Progress.bar("pass B: intervals", plan.batches(), "batch")) {
         for (ActivationCache.Block block; (block = reader.next()) != null; ) {
-          passB.add(block.activations(), (long) block.firstSequence() * seqLen);
+          passB.add(excluded.apply(block.activations(), block), (long) block.firstSequence() * seqLen);
           bar.step();
         }
       }
@@ -430,6 +438,9 @@ public final class Generation {
     settings.put("float_significant_digits", Json.SIGNIFICANT_DIGITS);
     settings.put("similar_table_size", SimilarFeatures.K);
     if (in.saeConfig().k() > 0) settings.put("k", in.saeConfig().k());
+    // BOS: the tokenizer's BOS id (absent when it defines none) and whether its positions were left out.
+    if (in.bosId() >= 0) settings.put("bos_token", in.bosId());
+    settings.put("exclude_bos", excluded(req, in).active());
     return new Manifest(Manifest.FORMAT_VERSION, in.modelId(), in.saeId(), in.saeBId(), in.datasetId(),
         in.hook().toString(), in.dIn(), in.dSae(), in.modelConfig().vocabSize(), in.dataset().nSeq(),
         in.dataset().seqLen(), req.seed(), settings, DataDir.featureFiles(in.dSae()));

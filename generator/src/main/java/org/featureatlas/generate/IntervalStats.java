@@ -61,7 +61,7 @@ final class IntervalStats implements Statistic {
 
   @Override
   public void add(SparseBatch f, long firstPosition) {
-    positions += f.rows;
+    positions += f.counted; // excluded (BOS) rows count in no position total
     for (int r = 0; r < f.rows; r++) {
       long pos = firstPosition + r;
       for (int e = f.rowStart[r]; e < f.rowStart[r + 1]; e++) {

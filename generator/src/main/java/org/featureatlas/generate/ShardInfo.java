@@ -16,7 +16,7 @@ record ShardInfo(
     @JsonProperty("sae_b") Identity saeB,
     Identity dataset) {
 
-  static final int FORMAT_VERSION = 3; // 3: no correlation sums in state.bin; x and encoder B in the cache
+  static final int FORMAT_VERSION = 4; // 3: no correlation sums in state.bin; x and encoder B in the cache; 4: BOS rows left out
   static final String FILE = "shard.json";
   static final String STATE = "state.bin";
   static final String CACHE = "activations.bin";

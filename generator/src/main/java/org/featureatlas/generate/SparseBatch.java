@@ -2,7 +2,9 @@ package org.featureatlas.generate;
 
 /**
  * The non-zero activations of one batch, in two layouts: by row (position within the batch, then
- * feature ascending) and by feature (feature, then row ascending).
+ * feature ascending) and by feature (feature, then row ascending). Rows may be marked excluded (BOS
+ * positions, {@link ExcludedPositions}): they hold no non-zero and count in no position total
+ * ({@link #counted}).
  */
 final class SparseBatch {
   final int rows;
@@ -16,9 +18,28 @@ final class SparseBatch {
   final int[] featureStart;   // [dSae + 1]
   final int[] byFeatureRow;   // [nnz]
   final float[] byFeatureValue;
+  /** Which rows are excluded from every statistic, or null when none is. */
+  final boolean[] excluded;
+  /** The rows that count: {@code rows} less the excluded ones. */
+  final int counted;
 
   private SparseBatch(int rows, int dSae, int[] rowStart, int[] feature, float[] value) {
+    this(rows, dSae, rowStart, feature, value, null);
+  }
+
+  private SparseBatch(int rows, int dSae, int[] rowStart, int[] feature, float[] value, boolean[] excluded) {
     this.rows = rows;
+    this.excluded = excluded;
+    int n = rows;
+    if (excluded != null) {
+      if (excluded.length != rows) throw new IllegalArgumentException(excluded.length + " exclusion flags for " + rows + " rows");
+      for (int r = 0; r < rows; r++) {
+        if (!excluded[r]) continue;
+        n--;
+        if (rowStart[r + 1] != rowStart[r]) throw new IllegalArgumentException("excluded row " + r + " holds non-zeros");
+      }
+    }
+    this.counted = n;
     this.dSae = dSae;
     this.rowStart = rowStart;
     this.feature = feature;
@@ -65,6 +86,35 @@ final class SparseBatch {
   /** Builds from row-major entries (rows ascending, features ascending within a row). */
   static SparseBatch fromRows(int rows, int dSae, int[] rowStart, int[] feature, float[] value) {
     return new SparseBatch(rows, dSae, rowStart, feature, value);
+  }
+
+  /**
+   * This batch with the rows flagged in {@code exclude} emptied and marked excluded; {@code this} when
+   * {@code exclude} is null (nothing excluded).
+   */
+  SparseBatch excluding(boolean[] exclude) {
+    if (exclude == null) return this;
+    if (exclude.length != rows) throw new IllegalArgumentException(exclude.length + " exclusion flags for " + rows + " rows");
+    int[] start = new int[rows + 1];
+    int kept = 0;
+    for (int r = 0; r < rows; r++) {
+      if (!exclude[r]) kept += rowStart[r + 1] - rowStart[r];
+      start[r + 1] = kept;
+    }
+    int[] feat = new int[kept];
+    float[] val = new float[kept];
+    for (int r = 0; r < rows; r++) {
+      if (exclude[r]) continue;
+      int n = rowStart[r + 1] - rowStart[r];
+      System.arraycopy(feature, rowStart[r], feat, start[r], n);
+      System.arraycopy(value, rowStart[r], val, start[r], n);
+    }
+    return new SparseBatch(rows, dSae, start, feat, val, exclude.clone());
+  }
+
+  /** Whether row {@code r} is excluded. */
+  boolean excluded(int r) {
+    return excluded != null && excluded[r];
   }
 
   /** f of feature {@code i} at batch row {@code r}, 0 when inactive (binary search in the row). */

@@ -27,7 +27,9 @@ import org.featureatlas.model.LanguageModel;
  * </pre>
  * where sigma, sigma' are the final norm's scales of r and r' (LayerNorm: of the centred vectors; RMSNorm: the root
  * mean square of the vectors themselves, with {@code b = 0} and {@code ~v = v}); {@link Ablation} evaluates this on the
- * logits shifted by their maximum. The final residual stream comes from pass A's cache, so this pass
+ * logits shifted by their maximum. With a final-logit soft cap (Gemma 2) the change is no longer linear in
+ * {@code ~v}: the rows keep their raw logits and {@link SoftCapAblation} applies the cap before and after
+ * the change, exactly, in double. The final residual stream comes from pass A's cache, so this pass
  * runs only ln_f and the unembedding, and only for the positions it ablates.
  *
  * <p>The {@code ~v} rows come in blocks of features ({@link VBlock}, sized by the memory budget). For each
@@ -50,6 +52,8 @@ final class WindowPass {
   /** Whether the final norm centres (LayerNorm); RMSNorm's scale is of the uncentred vector. */
   private final boolean centres;
   private final LogitsSpill spill;
+  /** The final-logit soft cap (0: none): with one, the rows keep their raw logits and {@link SoftCapAblation} runs. */
+  private final double softcap;
 
   /**
    * @param spill where each batch's shifted logits are kept between {@code ~v} blocks, or null when pass C
@@ -66,6 +70,7 @@ final class WindowPass {
     this.hoverK = hoverK;
     this.eps = model.finalNorm().eps();
     this.centres = model.finalNorm().kind().centres();
+    this.softcap = model.finalSoftcap();
   }
 
   /** Ablation results at one (batch row, feature). */
@@ -225,18 +230,21 @@ final class WindowPass {
       float[] all;
       try (NDManager m = parent.newSubManager()) {
         NDArray x = m.create(resid, new Shape(nRows, dModel)); // [rows, dModel]
-        all = model.logits(x).toFloatArray(); // [rows, vocab]
+        // With a final soft cap the rows keep their raw (pre-cap) logits, unshifted, for SoftCapAblation.
+        all = (softcap > 0 ? model.rawLogits(x) : model.logits(x)).toFloatArray(); // [rows, vocab]
       }
       float[] bias0 = effects.logitBias;
       ThreadLocal<Ablation> prep = ThreadLocal.withInitial(() -> Ablation.create(vocab, hoverK));
       // Per row: shift the logits by their maximum (in place), bound |m - b|, and log(sum e^m).
       float[] maxAbsD = new float[nRows];
       double[] logRowSum = new double[nRows];
-      IntStream.range(0, nRows).parallel().forEach(r -> {
-        Ablation kernel = prep.get();
-        maxAbsD[r] = kernel.shiftRow(all, r * vocab, bias0);
-        logRowSum[r] = kernel.rowSum(all, r * vocab, bias0);
-      });
+      if (softcap == 0) {
+        IntStream.range(0, nRows).parallel().forEach(r -> {
+          Ablation kernel = prep.get();
+          maxAbsD[r] = kernel.shiftRow(all, r * vocab, bias0);
+          logRowSum[r] = kernel.rowSum(all, r * vocab, bias0);
+        });
+      }
       pairs.maxAbsD = maxAbsD;
       pairs.logRowSum = logRowSum;
       if (spill != null) pairs.spillOffset = spill.append(all, nRows * vocab);
@@ -264,6 +272,8 @@ final class WindowPass {
     float[] maxAbsD = pairs.maxAbsD;
     double[] logRowSum = pairs.logRowSum;
     ThreadLocal<Ablation> kernels = ThreadLocal.withInitial(() -> Ablation.create(vocab, hoverK));
+    ThreadLocal<SoftCapAblation> capKernels = softcap > 0
+        ? ThreadLocal.withInitial(() -> new SoftCapAblation(vocab, hoverK, softcap)) : null;
     // LayerNorm scale of every row's final residual stream, and the centred rows.
     double[] sigma = new double[nRows];
     float[] centred = new float[resid.length];
@@ -301,12 +311,18 @@ final class WindowPass {
       // sigma' of r - f ~u (the ablated, centred residual).
       double ss = effects.ablatedSumSq(centred, slot * dModel, act, feature);
       double sigmaAbl = Math.sqrt(ss / dModel + eps);
+      int t = row % seqLen;
+      int next = t + 1 < seqLen ? ids[(int) (firstPos + row + 1)] : -1;
+      if (capKernels != null) {
+        Ablation.Result res = capKernels.get().run(shifted, rowAt[slot], bias, v.row(feature), sigma[slot] / sigmaAbl - 1,
+            act / sigmaAbl, next);
+        results[p] = new PairResult(res.top(), res.bottom(), res.nextTokenChange());
+        return;
+      }
       float k1 = (float) (sigma[slot] / sigmaAbl - 1);
       float beta = (float) (act / sigmaAbl);
       // |d_v| <= |k1| max|m - b| + |beta| max|~v|, with room for the rounding of d.
       float bound = (Math.abs(k1) * maxAbsD[slot] + Math.abs(beta) * effects.maxAbsV(feature)) * 1.001f + 1e-3f;
-      int t = row % seqLen;
-      int next = t + 1 < seqLen ? ids[(int) (firstPos + row + 1)] : -1;
       Ablation.Result res = kernels.get().run(shifted, rowAt[slot], logRowSum[slot], bias, v.row(feature),
           k1, beta, bound, next);
       results[p] = new PairResult(res.top(), res.bottom(), res.nextTokenChange());

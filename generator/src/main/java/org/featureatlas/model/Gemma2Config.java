@@ -112,16 +112,12 @@ public record Gemma2Config(int nLayer, int dModel, int nHead, int nKvHead, int d
   }
 
   /**
-   * Pass C's ablation is exact only where the logits are linear in the final residual's unembedding and the hook
-   * reaches the residual stream linearly: final-logit soft-capping, and the post-norms after {@code attn.hook_z} /
-   * {@code mlp.hook_post}, are not (yet) supported there.
+   * Pass C's ablation is exact only where the hook reaches the residual stream linearly: the post-norms after
+   * {@code attn.hook_z} / {@code mlp.hook_post} are not (yet) supported there. Final-logit soft-capping is
+   * (pass C's soft-capped path, {@code SoftCapAblation}).
    */
   @Override
   public String ablationRefusal(HookPoint hook) {
-    if (finalSoftcap > 0) {
-      return "final_logit_softcapping " + finalSoftcap + " is not supported by generation (the ablation's "
-          + "log-prob changes would not be exact with soft-capped logits)";
-    }
     if (hook.site() == HookSite.MLP_POST || hook.site() == HookSite.ATTN_Z) {
       return "hook " + hook + " is not supported by generation for gemma2 (the post-norm between it and the "
           + "residual stream makes the ablation's direct path non-linear)";

@@ -108,11 +108,22 @@ public final class Gemma2Model extends DecoderModel {
   /** The final RMSNorm, the unembedding, and the final-logit soft cap when the config has one. */
   @Override
   public NDArray logits(NDArray finalResid) {
-    NDArray unembedT = unembed.transpose(); // [dModel, vocab]
-    unembedT.attach(finalResid.getManager());
-    NDArray logits = norm.apply(finalResid).matMul(unembedT); // [..., vocab]
+    NDArray logits = rawLogits(finalResid); // [..., vocab]
     double cap = config.finalSoftcap();
     return cap > 0 ? logits.div(cap).tanh().mul(cap) : logits; // [..., vocab]
+  }
+
+  /** The final RMSNorm and the unembedding, before the soft cap. */
+  @Override
+  public NDArray rawLogits(NDArray finalResid) {
+    NDArray unembedT = unembed.transpose(); // [dModel, vocab]
+    unembedT.attach(finalResid.getManager());
+    return norm.apply(finalResid).matMul(unembedT); // [..., vocab]
+  }
+
+  @Override
+  public double finalSoftcap() {
+    return config.finalSoftcap();
   }
 
   @Override

@@ -24,6 +24,19 @@ public interface LanguageModel extends AutoCloseable {
    */
   NDArray logits(NDArray finalResid);
 
+  /**
+   * The final-logit soft cap {@code c} ({@code logits = c tanh(raw / c)}), or 0 when the model has none (every
+   * family but Gemma 2).
+   */
+  default double finalSoftcap() {
+    return 0;
+  }
+
+  /** {@link #logits} before the final-logit soft cap: the same as {@link #logits} for a model without one. */
+  default NDArray rawLogits(NDArray finalResid) {
+    return logits(finalResid);
+  }
+
   /** The norm before the unembedding. */
   FinalNorm finalNorm();
 

@@ -57,7 +57,7 @@ public final class SiteRenderer {
         : opts.featureTo()) + " selects no feature of the " + manifest.dSae() + " (d_sae)");
     SiteInfo site = new SiteInfo(name(manifest.model()), name(manifest.sae()), name(manifest.saeB()),
         name(manifest.dataset()), manifest.hook() == null ? "" : manifest.hook(), manifest.dSae(),
-        SearchIndex.shardCount(end - first), base, first, end);
+        SearchIndex.shardCount(end - first), base, first, end, SiteInfo.bosLine(manifest.settings(), text::show));
 
     // Grown as records arrive (forEachFeature checks they come in index order), so a manifest's d_sae
     // alone never sizes an allocation.

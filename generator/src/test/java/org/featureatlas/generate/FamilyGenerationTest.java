@@ -32,8 +32,8 @@ import org.junit.jupiter.params.provider.CsvSource;
  * The whole atlas of random Gemma 2 and GPT-NeoX checkpoints against {@link ReferenceAtlas} over the float64
  * {@link ReferenceGemma2} / {@link ReferenceNeox}, with the tolerances of {@link GenerationReferenceTest}. GPT-NeoX
  * (LayerNorm) is centred on residual hooks and ablated through its final LayerNorm; Gemma 2 (RMSNorm, never
- * centred) through its final {@code 1 + w} RMSNorm, on a config without final-logit soft-capping (which
- * generation refuses, as it refuses hooks before a post-norm).
+ * centred) through its final {@code 1 + w} RMSNorm, with and without final-logit soft-capping (generation
+ * refuses hooks before a post-norm).
  */
 class FamilyGenerationTest {
   static final long SEED = 13;
@@ -190,14 +190,47 @@ class FamilyGenerationTest {
     GenerationReferenceTest.assertMatchesReference(ref, a, records, hook, SEED);
   }
 
+  @ParameterizedTest(name = "{0} {1}")
+  @CsvSource({
+      "blocks.1.hook_resid_post, STANDARD",
+      "blocks.0.hook_attn_out, JUMPRELU",
+  })
+  void gemma2WithFinalSoftCapEveryFieldMatchesTheReference(String hookName, Architecture arch) throws Exception {
+    ObjectNode c = TestFamilies.gemma2(4, 2, 50); // final_logit_softcapping 3: strongly non-linear
+    c.put("sliding_window", 6);
+    TestFamilies.Written w = TestFamilies.write(dir.resolve("model"), c, TestFamilies.gemma2Shapes(c), 5, "F32", 1);
+    ReferenceGemma2.Spec s = ReferenceGemma2.Spec.of(c);
+    assertEquals(3.0, s.finalCap());
+    Map<String, float[]> t = w.tensors();
+    HookPoint hook = HookPoint.parse(hookName);
+    int nSeq = 12;
+    int seqLen = 16;
+    int[] ids = tokens(nSeq, seqLen, 50);
+    Path out = dir.resolve("data");
+    String failed = generate(w.dir(), hookName, s.dModel(), arch, ids, nSeq, seqLen, out);
+    assertEquals(null, failed);
+    Manifest manifest = DataDir.readManifest(out);
+    float[] g = t.get("model.norm.weight");
+    double[] scale = new double[g.length];
+    for (int d = 0; d < g.length; d++) scale[d] = 1.0 + g[d];
+    // The reference's logits, before and after each ablation, are soft-capped (ReferenceGemma2.logitsOf).
+    ReferenceAtlas.Net net = net(tok -> ReferenceGemma2.forward(s, t, tok), r -> ReferenceGemma2.logitsOf(s, t, r),
+        scale, t.get("model.embed_tokens.weight"), t, null, null, s.dModel(), s.dMlp(), s.vocab());
+    List<FeatureRecord> records = DataDir.readFeatures(out, manifest);
+    SaeWeights a = SaeWeights.load(dir.resolve("sae"));
+    ReferenceAtlas ref = new ReferenceAtlas(net, a, SaeWeights.load(dir.resolve("sae-b")), ids, nSeq, seqLen, hook,
+        false);
+    GenerationReferenceTest.assertMatchesReference(ref, a, records, hook, SEED);
+  }
+
   @Test
-  void gemma2WithFinalSoftCapIsRefusedInOneLine() throws Exception {
+  void gemma2HookBeforeAPostNormIsRefusedInOneLine() throws Exception {
     ObjectNode c = TestFamilies.gemma2(4, 2, 50);
     TestFamilies.Written w = TestFamilies.write(dir.resolve("model"), c, TestFamilies.gemma2Shapes(c), 5, "F32", 1);
-    String failed = generate(w.dir(), "blocks.1.hook_resid_post", 32, Architecture.STANDARD, tokens(2, 8, 50), 2, 8,
+    String failed = generate(w.dir(), "blocks.1.mlp.hook_post", 48, Architecture.STANDARD, tokens(2, 8, 50), 2, 8,
         dir.resolve("data"));
     assertTrue(failed.startsWith("2: atlas: error: " + w.dir().resolve("config.json")
-        + ": final_logit_softcapping 3.0 is not supported by generation"), failed);
+        + ": hook blocks.1.mlp.hook_post is not supported by generation for gemma2"), failed);
     assertEquals(1, failed.strip().lines().count(), failed);
   }
 }

@@ -102,6 +102,10 @@ final class ReferenceAtlas {
   final double[][] finalResid;
   final double[][] logits;
   final double[][] u;        // [dSae][dModel] direct-path direction W_dec[i] W_down
+  /** Positions left out of everything (BOS, feature-math section 6); none unless {@link #excludeToken}. */
+  boolean[] skip;
+  /** The positions that count: n less the skipped ones. */
+  int counted;
 
   ReferenceAtlas(Gpt2Weights w, SaeWeights sae, SaeWeights saeB, int[] ids, int nSeq, int seqLen, HookPoint hook, boolean centre) {
     this(gpt2(w), sae, saeB, ids, nSeq, seqLen, hook, centre);
@@ -113,6 +117,8 @@ final class ReferenceAtlas {
     this.seqLen = seqLen;
     this.ids = ids;
     this.n = nSeq * seqLen;
+    this.skip = new boolean[n];
+    this.counted = n;
     x = new double[n][];
     finalResid = new double[n][];
     logits = new double[n][];
@@ -151,6 +157,25 @@ final class ReferenceAtlas {
     }
   }
 
+  /**
+   * Leaves every position holding {@code token} out of every statistic and example: they count in no N,
+   * are never examples or interval members, add to no correlation sum, show activation 0 in a window and
+   * are never ablated.
+   */
+  ReferenceAtlas excludeToken(int token) {
+    counted = 0;
+    for (int p = 0; p < n; p++) {
+      skip[p] = ids[p] == token;
+      if (!skip[p]) counted++;
+    }
+    return this;
+  }
+
+  /** f_i at p as the atlas sees it: 0 at a skipped position. */
+  double act(int p, int i) {
+    return skip[p] ? 0.0 : f[p][i];
+  }
+
   static double[][] encode(SaeWeights sae, double[][] x) {
     int dIn = sae.config().dIn();
     int dSae = sae.config().dSae();
@@ -183,7 +208,7 @@ final class ReferenceAtlas {
 
   Feature feature(int i, SaeWeights sae, HookPoint hook, GenerateSettings set, long seed) {
     List<Integer> active = new ArrayList<>();
-    for (int p = 0; p < n; p++) if (f[p][i] > 0) active.add(p);
+    for (int p = 0; p < n; p++) if (!skip[p] && f[p][i] > 0) active.add(p);
     double max = 0;
     double sum = 0;
     double min = Double.POSITIVE_INFINITY;
@@ -213,7 +238,7 @@ final class ReferenceAtlas {
         chosen.sort(Comparator.comparingDouble((Integer p) -> -f[p][i]).thenComparingInt(p -> p));
         List<Window> ex = new ArrayList<>();
         for (int p : chosen) ex.add(window(i, p, set));
-        intervals.add(new IntervalRef(lo, hi, (double) members.size() / n, ex));
+        intervals.add(new IntervalRef(lo, hi, (double) members.size() / counted, ex));
       }
     }
     // Logit effect: u_i . (final norm weight * W_U), centred over the vocabulary.
@@ -249,7 +274,7 @@ final class ReferenceAtlas {
     }
     double[][] corr = correlations(i, x, set.nUnits());
     double[][] corrB = fB == null ? null : correlations(i, fB, set.nUnits());
-    return new Feature(i, (double) active.size() / n, max, active.isEmpty() ? 0 : sum / active.size(),
+    return new Feature(i, (double) active.size() / counted, max, active.isEmpty() ? 0 : sum / active.size(),
         histEdges, histCounts,
         pick(byDesc, nl), values(v, byDesc, nl), pick(byAsc, nl), values(v, byAsc, nl),
         counts(v, logitEdges), logitEdges, align, alignValues, alignFractions,
@@ -262,24 +287,25 @@ final class ReferenceAtlas {
   double[][] correlations(int i, double[][] units, int k) {
     int dU = units[0].length;
     double mf = 0;
-    for (int p = 0; p < n; p++) mf += f[p][i];
-    mf /= n;
+    for (int p = 0; p < n; p++) if (!skip[p]) mf += f[p][i];
+    mf /= counted;
     double vf = 0;
-    for (int p = 0; p < n; p++) vf += (f[p][i] - mf) * (f[p][i] - mf);
+    for (int p = 0; p < n; p++) if (!skip[p]) vf += (f[p][i] - mf) * (f[p][i] - mf);
     if (vf == 0) return new double[][] {{}, {}, {}};
     double[] pearson = new double[dU];
     double[] cosine = new double[dU];
     boolean[] ok = new boolean[dU];
     for (int j = 0; j < dU; j++) {
       double mu = 0;
-      for (int p = 0; p < n; p++) mu += units[p][j];
-      mu /= n;
+      for (int p = 0; p < n; p++) if (!skip[p]) mu += units[p][j];
+      mu /= counted;
       double vu = 0;
       double cov = 0;
       double dot = 0;
       double ff = 0;
       double uu = 0;
       for (int p = 0; p < n; p++) {
+        if (skip[p]) continue;
         vu += (units[p][j] - mu) * (units[p][j] - mu);
         cov += (f[p][i] - mf) * (units[p][j] - mu);
         dot += f[p][i] * units[p][j];
@@ -315,16 +341,16 @@ final class ReferenceAtlas {
       int at = q - start;
       int pq = s * seqLen + q;
       tokens[at] = ids[pq];
-      acts[at] = f[pq][i];
+      acts[at] = act(pq, i);
       if (q == 0) {
         loss[at] = null;
-      } else if (f[pq - 1][i] > 0) {
+      } else if (act(pq - 1, i) > 0) {
         double[] change = change(i, pq - 1);
         loss[at] = -change[ids[pq]];
       } else {
         loss[at] = 0.0;
       }
-      if (f[pq][i] > 0) {
+      if (act(pq, i) > 0) {
         double[] change = change(i, pq);
         int[] hi = order(change, true);
         int[] lo = order(change, false);

@@ -160,8 +160,9 @@ class Gemma2ModelTest {
   @Test
   void generationRefusesWhatItCannotAblateExactly() throws Exception {
     Gemma2Config capped = Gemma2Config.read(write("cap", TestFamilies.gemma2(4, 2, 40)).resolve("config.json"));
-    assertTrue(capped.ablationRefusal(HookPoint.parse("blocks.1.hook_resid_post")).startsWith(
-        "final_logit_softcapping 3.0 is not supported by generation"));
+    // Final soft-capping is ablated exactly (SoftCapAblation); only hooks before a post-norm are refused.
+    assertNull(capped.ablationRefusal(HookPoint.parse("blocks.1.hook_resid_post")));
+    assertTrue(capped.ablationRefusal(HookPoint.parse("blocks.0.mlp.hook_post")).contains("post-norm"));
     ObjectNode c = TestFamilies.gemma2(4, 2, 40);
     c.putNull("final_logit_softcapping");
     Gemma2Config plain = Gemma2Config.read(write("plain", c).resolve("config.json"));
