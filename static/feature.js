@@ -1,28 +1,48 @@
 /* Feature page: draws the panels from the page's data, then token tooltips (hover and keyboard focus)
    and the random-feature link. The data (<script type="application/json" id="data">) is a JSON string:
-   base64 of raw-deflated bytes, the format of docs/site.md ("Page data"), written by PageData.java.
-   Token strings come from ../vocab.js (atlasVocab). Everything is built with textContent and DOM calls. */
+   base 85 of raw-deflated bytes, the format of docs/site.md ("Page data"), written by PageData.java.
+   Token strings and the site's facts come from ../vocab.js (atlasVocab, atlasSite). Everything is built
+   with textContent and DOM calls. */
 (function () {
   'use strict';
   var blob = document.getElementById('data');
   var grid = document.getElementById('grid');
-  var tip = document.getElementById('tip');
   var random = document.getElementById('random');
-  var count = Number(document.body.getAttribute('data-count'));
-  var first = random ? Number(random.getAttribute('data-first') || 0) : 0;
-  var end = random ? Number(random.getAttribute('data-end') || count) : 0;
-  if (random && end - first > 1) {
+  var site = window.atlasSite || {};
+  var index = grid ? Number(grid.getAttribute('data-index')) : 0;
+  var first = Number(site.first || 0);
+  var end = Number(site.end || 0);
+  if (random && grid && end - first > 1) {
     random.addEventListener('click', function (e) {
-      var self = Number(random.getAttribute('data-self'));
       var r = first + Math.floor(Math.random() * (end - first - 1));
-      if (r >= self) { r += 1; }
+      if (r >= index) { r += 1; }
       e.preventDefault();
       window.location.href = r + '.html';
     });
   }
+
+  /* The parts of the page that are the same on every feature page: the header's search form (search
+     needs JavaScript anyway), the tooltip and the footer. */
+  function part(name, attrs, parent, before) {
+    var x = document.createElement(name);
+    Object.keys(attrs).forEach(function (k) { x.setAttribute(k, attrs[k]); });
+    if (parent) { parent.insertBefore(x, before || null); }
+    return x;
+  }
+  var header = document.querySelector('header.top');
+  if (header) {
+    var form = part('form', { 'class': 'find', action: '../search.html', method: 'get', role: 'search' }, header);
+    part('input', { type: 'search', name: 'q', 'aria-label': 'Search features by id, token or note',
+      placeholder: 'Search features' }, form);
+    part('button', { type: 'submit' }, form).textContent = 'Search';
+  }
+  var main = document.getElementById('main');
+  if (main && site.footer !== undefined) {
+    part('p', {}, part('footer', {}, document.body, main.nextSibling)).textContent = site.footer;
+  }
+  var tip = main ? part('div', { id: 'tip', role: 'tooltip', hidden: '' }, main) : null;
   if (!blob || !grid || !tip) { return; }
   var vocab = window.atlasVocab || [];
-  var index = Number(grid.getAttribute('data-index'));
   var SVG = 'http://www.w3.org/2000/svg';
 
   function tokenText(id) {
