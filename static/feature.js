@@ -1,6 +1,6 @@
 /* Feature page: draws the panels from the page's data, then token tooltips (hover and keyboard focus)
    and the random-feature link. The data (<script type="application/json" id="data">) is a JSON string:
-   base 85 of raw-deflated bytes, the format of docs/site.md ("Page data"), written by PageData.java.
+   base 91 of raw-deflated bytes, the format of docs/site.md ("Page data"), written by PageData.java.
    Token strings and the site's facts come from ../vocab.js (atlasVocab, atlasSite). Everything is built
    with textContent and DOM calls. */
 (function () {
@@ -454,25 +454,27 @@
     if (e.key === 'Escape') { hide(document.activeElement); }
   });
 
-  /* ---- Loading: base 85 (Base85.java) -> raw deflate -> bytes ---- */
-  function base85(s) {
+  /* ---- Loading: base 91 (Base91.java) -> raw deflate -> bytes ---- */
+  var ALPHABET = '';
+  for (var c = 33; c <= 126; c++) { if (c !== 34 && c !== 92 && c !== 60) { ALPHABET += String.fromCharCode(c); } }
+  function base91(s) {
     var digit = {};
     for (var d = 0; d < ALPHABET.length; d++) { digit[ALPHABET.charAt(d)] = d; }
-    var rest = s.length % 5;
-    var out = new Uint8Array(Math.floor(s.length / 5) * 4 + (rest === 0 ? 0 : rest - 1));
-    for (var g = 0; g * 5 < s.length; g++) {
-      var n = Math.min(5, s.length - g * 5), v = 0;
-      for (var j = 0; j < 5; j++) {
-        var x = j < n ? digit[s.charAt(g * 5 + j)] : 84;
-        if (x === undefined) { throw new Error('page data: not base 85'); }
-        v = v * 85 + x;
-      }
-      for (j = 0; j < n - 1; j++) { out[g * 4 + j] = Math.floor(v / Math.pow(2, 24 - 8 * j)) % 256; }
+    var out = new Uint8Array(s.length), o = 0, v = -1, b = 0, n = 0;
+    for (var i = 0; i < s.length; i++) {
+      var x = digit[s.charAt(i)];
+      if (x === undefined) { throw new Error('page data: not base 91'); }
+      if (v < 0) { v = x; continue; }
+      v += x * 91;
+      b |= v << n;
+      n += (v & 8191) > 88 ? 13 : 14;
+      do { out[o++] = b & 255; b >>>= 8; n -= 8; } while (n > 7);
+      v = -1;
     }
-    return out;
+    if (v >= 0) { out[o++] = (b | v << n) & 255; }
+    return out.subarray(0, o);
   }
-  var ALPHABET = '!#$%()*+,-./0123456789:;=?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]_abcdefghijklmnopqrstuvwxyz{}~';
-  var packed = base85(JSON.parse(blob.textContent));
+  var packed = base91(JSON.parse(blob.textContent));
   var stream = new Blob([packed]).stream().pipeThrough(new DecompressionStream('deflate-raw'));
   new Response(stream).arrayBuffer().then(function (buf) {
     draw(decode(new Uint8Array(buf)));

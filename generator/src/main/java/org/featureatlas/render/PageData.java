@@ -15,8 +15,8 @@ import org.featureatlas.data.UnitScore;
  * The data of one feature page, which static/feature.js turns into the page's panels: every number as
  * the page shows it (3 significant digits, {@link Dec3}), every token as its vocabulary id (the strings
  * are in the site's {@code vocab.js}, shared by all pages), every shading class as computed here. The
- * bytes are seven sections (meta, tok, cls, row, num, lp, ids), raw-deflated (level 9) and written in
- * {@link Base85};
+ * bytes are seven sections (meta, tok, cls, row, num, lp, ids), raw-deflated (level 9, flushed after each
+ * section) and written in {@link Base91};
  * the format is in docs/site.md ("Page data"). The top and bottom log-prob changes of a position are
  * stored as differences from a prediction through the direct path (the change is about {@code k · logit
  * effect + c} over the feature's top and bottom logit tokens), made with the same double arithmetic as
@@ -39,9 +39,9 @@ final class PageData {
     this.idWidth = idWidth;
   }
 
-  /** The base-85 text of feature {@code f}'s page data. */
+  /** The base-91 text of feature {@code f}'s page data. */
   static String encode(FeatureRecord f) {
-    return Base85.encode(deflate(parts(f)));
+    return Base91.encode(deflate(parts(f)));
   }
 
   /** The uncompressed page data of {@code f}. */
