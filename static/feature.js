@@ -1,28 +1,48 @@
 /* Feature page: draws the panels from the page's data, then token tooltips (hover and keyboard focus)
    and the random-feature link. The data (<script type="application/json" id="data">) is a JSON string:
-   base64 of raw-deflated bytes, the format of docs/site.md ("Page data"), written by PageData.java.
-   Token strings come from ../vocab.js (atlasVocab). Everything is built with textContent and DOM calls. */
+   base 91 of raw-deflated bytes, the format of docs/site.md ("Page data"), written by PageData.java.
+   Token strings and the site's facts come from ../vocab.js (atlasVocab, atlasSite). Everything is built
+   with textContent and DOM calls. */
 (function () {
   'use strict';
   var blob = document.getElementById('data');
   var grid = document.getElementById('grid');
-  var tip = document.getElementById('tip');
   var random = document.getElementById('random');
-  var count = Number(document.body.getAttribute('data-count'));
-  var first = random ? Number(random.getAttribute('data-first') || 0) : 0;
-  var end = random ? Number(random.getAttribute('data-end') || count) : 0;
-  if (random && end - first > 1) {
+  var site = window.atlasSite || {};
+  var index = grid ? Number(grid.getAttribute('data-index')) : 0;
+  var first = Number(site.first || 0);
+  var end = Number(site.end || 0);
+  if (random && grid && end - first > 1) {
     random.addEventListener('click', function (e) {
-      var self = Number(random.getAttribute('data-self'));
       var r = first + Math.floor(Math.random() * (end - first - 1));
-      if (r >= self) { r += 1; }
+      if (r >= index) { r += 1; }
       e.preventDefault();
       window.location.href = r + '.html';
     });
   }
+
+  /* The parts of the page that are the same on every feature page: the header's search form (search
+     needs JavaScript anyway), the tooltip and the footer. */
+  function part(name, attrs, parent, before) {
+    var x = document.createElement(name);
+    Object.keys(attrs).forEach(function (k) { x.setAttribute(k, attrs[k]); });
+    if (parent) { parent.insertBefore(x, before || null); }
+    return x;
+  }
+  var header = document.querySelector('header.top');
+  if (header) {
+    var form = part('form', { 'class': 'find', action: '../search.html', method: 'get', role: 'search' }, header);
+    part('input', { type: 'search', name: 'q', 'aria-label': 'Search features by id, token or note',
+      placeholder: 'Search features' }, form);
+    part('button', { type: 'submit' }, form).textContent = 'Search';
+  }
+  var main = document.getElementById('main');
+  if (main && site.footer !== undefined) {
+    part('p', {}, part('footer', {}, document.body, main.nextSibling)).textContent = site.footer;
+  }
+  var tip = main ? part('div', { id: 'tip', role: 'tooltip', hidden: '' }, main) : null;
   if (!blob || !grid || !tip) { return; }
   var vocab = window.atlasVocab || [];
-  var index = Number(grid.getAttribute('data-index'));
   var SVG = 'http://www.w3.org/2000/svg';
 
   function tokenText(id) {
@@ -460,25 +480,27 @@
     if (e.key === 'Escape') { hide(document.activeElement); }
   });
 
-  /* ---- Loading: base 85 (Base85.java) -> raw deflate -> bytes ---- */
-  function base85(s) {
+  /* ---- Loading: base 91 (Base91.java) -> raw deflate -> bytes ---- */
+  var ALPHABET = '';
+  for (var c = 33; c <= 126; c++) { if (c !== 34 && c !== 92 && c !== 60) { ALPHABET += String.fromCharCode(c); } }
+  function base91(s) {
     var digit = {};
     for (var d = 0; d < ALPHABET.length; d++) { digit[ALPHABET.charAt(d)] = d; }
-    var rest = s.length % 5;
-    var out = new Uint8Array(Math.floor(s.length / 5) * 4 + (rest === 0 ? 0 : rest - 1));
-    for (var g = 0; g * 5 < s.length; g++) {
-      var n = Math.min(5, s.length - g * 5), v = 0;
-      for (var j = 0; j < 5; j++) {
-        var x = j < n ? digit[s.charAt(g * 5 + j)] : 84;
-        if (x === undefined) { throw new Error('page data: not base 85'); }
-        v = v * 85 + x;
-      }
-      for (j = 0; j < n - 1; j++) { out[g * 4 + j] = Math.floor(v / Math.pow(2, 24 - 8 * j)) % 256; }
+    var out = new Uint8Array(s.length), o = 0, v = -1, b = 0, n = 0;
+    for (var i = 0; i < s.length; i++) {
+      var x = digit[s.charAt(i)];
+      if (x === undefined) { throw new Error('page data: not base 91'); }
+      if (v < 0) { v = x; continue; }
+      v += x * 91;
+      b |= v << n;
+      n += (v & 8191) > 88 ? 13 : 14;
+      do { out[o++] = b & 255; b >>>= 8; n -= 8; } while (n > 7);
+      v = -1;
     }
-    return out;
+    if (v >= 0) { out[o++] = (b | v << n) & 255; }
+    return out.subarray(0, o);
   }
-  var ALPHABET = '!#$%()*+,-./0123456789:;=?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]_abcdefghijklmnopqrstuvwxyz{}~';
-  var packed = base85(JSON.parse(blob.textContent));
+  var packed = base91(JSON.parse(blob.textContent));
   var stream = new Blob([packed]).stream().pipeThrough(new DecompressionStream('deflate-raw'));
   new Response(stream).arrayBuffer().then(function (buf) {
     draw(decode(new Uint8Array(buf)));

@@ -1,7 +1,7 @@
 /* Search across every feature: by id, by the text of tokens where it fires in its top examples or of
    its top logits, and by note text. The data are search/N.js scripts (they load over HTTP and from
-   file://, where fetch() is refused), loaded on first use. Exposes window.atlasData
-   for table.js. Results are built with textContent only. */
+   file://, where fetch() is refused), loaded on first use with vocab.js (the token text). Exposes
+   window.atlasData for table.js. Results are built with textContent only. */
 (function () {
   'use strict';
   var body = document.body;
@@ -16,29 +16,51 @@
     if (p) { delete pending[i]; p(shard); }
   };
 
-  function loadScript(i) {
+  /* Loads root + path as a script; a shard (number i) resolves with the data its atlasShard call passes. */
+  function loadScript(path, i) {
     return new Promise(function (resolve, reject) {
       var s = document.createElement('script');
-      s.src = root + 'search/' + i + '.js';
+      s.src = root + path;
       s.onerror = function () { reject(new Error('cannot load ' + s.src)); };
-      pending[i] = resolve;
+      if (i === null) { s.onload = function () { resolve(); }; } else { pending[i] = resolve; }
       document.head.appendChild(s);
     });
   }
 
-  function loadShard(i) { return loadScript(i); }
+  function loadShard(i) { return loadScript('search/' + i + '.js', i); }
+
+  /* The token text of the shards' ids: ../vocab.js (atlasVocab), loaded with them. */
+  function loadVocab() {
+    if (window.atlasVocab) { return Promise.resolve(); }
+    return loadScript('vocab.js', null);
+  }
+
+  var ALPHABET = '!#$%()*+,-./0123456789:;=?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]_abcdefghijklmnopqrstuvwxyz{}~';
+  var DIGIT = {};
+  for (var d = 0; d < ALPHABET.length; d++) { DIGIT[ALPHABET.charAt(d)] = d; }
+
+  /* A row's token ids (w base-85 digits each, SearchIndex.java) as their text. */
+  function tokenTexts(s, w, vocab) {
+    var out = [];
+    for (var at = 0; at + w <= s.length; at += w) {
+      var id = 0;
+      for (var j = 0; j < w; j++) { id = id * 85 + DIGIT[s.charAt(at + j)]; }
+      out.push(vocab[id] === undefined ? '\u27E8id ' + id + '\u27E9' : vocab[id]);
+    }
+    return out;
+  }
 
   /* All features: {i, d, m, t: [act token strings], l: [top logit strings], n: note}, by index;
      plus the token map: lower-cased token string -> [feature indices, ranks, kinds]. */
   function build(shards) {
     var features = new Array(featureCount);
     var tokens = new Map();
-    shards.sort(function (a, b) { return a.start - b.start; });
+    var vocab = window.atlasVocab || [];
+    shards.sort(function (a, b) { return a.first - b.first; });
     shards.forEach(function (shard) {
-      var s = shard.s;
-      shard.f.forEach(function (row) {
-        var f = { i: row[0], d: row[1], m: row[2], t: row[3].map(function (k) { return s[k]; }),
-          l: row[4].map(function (k) { return s[k]; }), n: row[5], nl: row[5].toLowerCase() };
+      shard.f.forEach(function (row, k) {
+        var f = { i: shard.first + k, d: row[0], m: row[1], t: tokenTexts(row[2], shard.w, vocab),
+          l: tokenTexts(row[3], shard.w, vocab), n: row[4], nl: row[4].toLowerCase() };
         features[f.i] = f;
         add(tokens, f.t, f.i, 0);
         add(tokens, f.l, f.i, 1);
@@ -58,9 +80,11 @@
 
   function load() {
     if (!loading) {
-      var all = [];
-      for (var i = 0; i < shardCount; i++) { all.push(loadShard(i)); }
-      loading = Promise.all(all).then(build);
+      loading = loadVocab().then(function () {
+        var all = [];
+        for (var i = 0; i < shardCount; i++) { all.push(loadShard(i)); }
+        return Promise.all(all);
+      }).then(build);
     }
     return loading;
   }

@@ -62,6 +62,7 @@ public final class RenderBench {
     List<long[]> pages = Collections.synchronizedList(new ArrayList<>());
     AtomicLong siteBytes = new AtomicLong();
     AtomicLong files = new AtomicLong();
+    java.util.Map<String, AtomicLong> byKind = new java.util.concurrent.ConcurrentSkipListMap<>();
     int threads = Runtime.getRuntime().availableProcessors();
     long r0;
     long r1;
@@ -70,6 +71,7 @@ public final class RenderBench {
         disk.put(path, content);
         siteBytes.addAndGet(content.length);
         files.incrementAndGet();
+        byKind.computeIfAbsent(kind(path), k -> new AtomicLong()).addAndGet(content.length);
         if (path.startsWith("features/")) {
           pages.add(new long[] {content.length, gzipSize(content)});
         }
@@ -97,7 +99,25 @@ public final class RenderBench {
     System.out.printf(Locale.ROOT, "per feature              %d bytes, all files included; at this rate 131,072 features"
         + " take %.2f GB, 1,048,576 features %.2f GB (extrapolated)%n", perFeature, perFeature * 131072 / 1e9,
         perFeature * 1048576 / 1e9);
+    StringBuilder kinds = new StringBuilder();
+    byKind.forEach((k, v) -> kinds.append(kinds.length() == 0 ? "" : ", ").append(k).append(' ')
+        .append(String.format(Locale.ROOT, "%.0f", v.get() / (double) features)));
+    System.out.printf(Locale.ROOT, "per feature, by kind      %s (bytes)%n", kinds);
     firstPaint(site, features);
+  }
+
+  /** Which kind of file a site path is, for the bytes-per-feature breakdown. */
+  static String kind(String path) {
+    if (path.startsWith("features/")) {
+      return "feature pages";
+    }
+    if (path.startsWith("search/")) {
+      return "search shards";
+    }
+    if (path.startsWith("pages/") || path.equals("index.html")) {
+      return "index table";
+    }
+    return path.equals("vocab.js") ? "vocab.js" : "other";
   }
 
   /**

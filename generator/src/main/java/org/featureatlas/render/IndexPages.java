@@ -42,7 +42,9 @@ final class IndexPages {
     c.put("pageCount", pages);
     List<PageLink> links = new ArrayList<>();
     for (int p = 1; p <= pages; p++) {
-      links.add(new PageLink(Integer.toString(p), root + path(p), p == page));
+      if (listed(p, page, pages)) {
+        links.add(new PageLink(Integer.toString(p), root + path(p), p == page));
+      }
     }
     c.put("pages", links);
     c.put("prevPage", page > 1 ? root + path(page - 1) : null);
@@ -79,6 +81,16 @@ final class IndexPages {
       c.put("overview", null);
     }
     return c;
+  }
+
+  /**
+   * Whether table page {@code p} is among the links of page {@code page} (of {@code pages}): the first and the
+   * last, the 5 on either side, every 10th within 100 and every 100th. Listing all of them would make the
+   * index grow with the square of the features (at 1M features, 2,098 links on each of 2,098 pages). Up to 20 pages, all.
+   */
+  static boolean listed(int p, int page, int pages) {
+    int d = Math.abs(p - page);
+    return pages <= 20 || p == 1 || p == pages || d <= 5 || (d <= 100 && p % 10 == 0) || p % 100 == 0;
   }
 
   static FeatureRow row(FeatureSummary f, TokenText text) {

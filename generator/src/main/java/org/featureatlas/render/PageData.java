@@ -17,8 +17,7 @@ import org.featureatlas.data.UnitScore;
  * the page shows it (3 significant digits, {@link Dec3}), every token as its vocabulary id (the strings
  * are in the site's {@code vocab.js}, shared by all pages), every shading class as computed here. The
  * bytes are seven sections (meta, tok, cls, row, num, lp, ids; meta ends with the similar-features tables),
- * raw-deflated (level 9) and written in
- * {@link Base85};
+ * raw-deflated (level 9, flushed after each section) and written in {@link Base91};
  * the format is in docs/site.md ("Page data"). The top and bottom log-prob changes of a position are
  * stored as differences from a prediction through the direct path (the change is about {@code k · logit
  * effect + c} over the feature's top and bottom logit tokens), made with the same double arithmetic as
@@ -41,13 +40,25 @@ final class PageData {
     this.idWidth = idWidth;
   }
 
-  /** The base64 text of feature {@code f}'s page data. */
+  /** The base-91 text of feature {@code f}'s page data. */
   static String encode(FeatureRecord f) {
-    return Base85.encode(deflate(bytes(f)));
+    return Base91.encode(deflate(parts(f)));
   }
 
   /** The uncompressed page data of {@code f}. */
   static byte[] bytes(FeatureRecord f) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    for (byte[] part : parts(f)) {
+      out.write(part, 0, part.length);
+    }
+    return out.toByteArray();
+  }
+
+  /**
+   * The uncompressed page data of {@code f} in parts: the version bytes and the first section, then one part
+   * per further section (each with its length).
+   */
+  static List<byte[]> parts(FeatureRecord f) {
     List<FeaturePage.GroupSource> groups = FeaturePage.groups(f);
     int maxId = 0;
     List<TokenValue> top = f.logits() == null ? List.of() : f.logits().top();
@@ -77,27 +88,46 @@ final class PageData {
     }
     PageData p = new PageData(maxId < 65536 ? 2 : 3);
     p.write(f, groups, top, bottom);
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    out.write(VERSION);
-    out.write(p.idWidth == 3 ? 1 : 0);
+    List<byte[]> parts = new ArrayList<>();
     for (Buf b : List.of(p.meta, p.tok, p.cls, p.row, p.num, p.lp, p.ids)) {
-      Buf len = new Buf();
-      len.varint(b.size());
-      len.writeTo(out);
-      b.writeTo(out);
+      Buf part = new Buf();
+      if (parts.isEmpty()) {
+        part.put(VERSION);
+        part.put(p.idWidth == 3 ? 1 : 0);
+      }
+      part.varint(b.size());
+      b.writeTo(part);
+      parts.add(part.toByteArray());
     }
-    return out.toByteArray();
+    return parts;
   }
 
-  static byte[] deflate(byte[] raw) {
+  /**
+   * One raw deflate stream (level 9) of the parts, flushed after each part (SYNC_FLUSH) so that each section
+   * gets deflate blocks, and so Huffman codes, of its own: the sections' bytes are distributed very
+   * differently (token ids hardly compress, shading corrections are nearly all 0), and one code for all of
+   * them costs about 5% more. Any inflater reads it as one stream.
+   */
+  static byte[] deflate(List<byte[]> parts) {
     Deflater d = new Deflater(Deflater.BEST_COMPRESSION, true);
     try {
-      d.setInput(raw);
-      d.finish();
-      ByteArrayOutputStream out = new ByteArrayOutputStream(raw.length / 2 + 64);
+      ByteArrayOutputStream out = new ByteArrayOutputStream(4096);
       byte[] buf = new byte[8192];
-      while (!d.finished()) {
-        out.write(buf, 0, d.deflate(buf));
+      for (int k = 0; k < parts.size(); k++) {
+        d.setInput(parts.get(k));
+        boolean last = k == parts.size() - 1;
+        if (last) {
+          d.finish();
+          while (!d.finished()) {
+            out.write(buf, 0, d.deflate(buf));
+          }
+        } else {
+          int n;
+          do {
+            n = d.deflate(buf, 0, buf.length, Deflater.SYNC_FLUSH);
+            out.write(buf, 0, n);
+          } while (n == buf.length);
+        }
       }
       return out.toByteArray();
     } finally {

@@ -10,8 +10,10 @@ import java.util.Map;
  * features, each as the script {@code search/N.js} ({@code atlasShard(N, <shard JSON>);}), which loads
  * over HTTP and from file:// alike (browsers refuse fetch() there).
  *
- * <p>A shard: {@code {"start": first index, "s": [token strings], "f": [[index, density, max act,
- * [act token ids], [top logit ids], note text], ...]}}; token ids index the shard's "s".
+ * <p>A shard: {@code {"first": index of its first feature, "w": digits per token id, "f": [[density, max act,
+ * act token ids, top logit ids, note text], ...]}}, one row per feature from "first" on. The token ids of a
+ * row are one string, each id written in "w" base-85 digits ({@link Base85#fixed}); their text is in the
+ * site's {@code vocab.js}, which the search script loads with the shards.
  */
 final class SearchIndex {
   static final int SHARD_SIZE = 2048;
@@ -34,31 +36,35 @@ final class SearchIndex {
     return ScriptJson.write(m);
   }
 
-  /** The JSON of shard {@code s}; {@code summaries} is indexed by feature. */
-  static String shard(int s, FeatureSummary[] summaries, TokenText text, Notes notes) {
+  /** The JSON of shard {@code s}; {@code summaries} is indexed by feature; {@code vocabSize} sizes the ids. */
+  static String shard(int s, FeatureSummary[] summaries, int vocabSize, Notes notes) {
     int start = s * SHARD_SIZE;
     int end = Math.min(summaries.length, start + SHARD_SIZE);
-    Map<Integer, Integer> local = new LinkedHashMap<>();
+    long maxId = Math.max(vocabSize - 1, 0);
+    for (int i = start; i < end; i++) {
+      for (int id : summaries[i].actTokens()) {
+        maxId = Math.max(maxId, id);
+      }
+      for (int id : summaries[i].topLogits()) {
+        maxId = Math.max(maxId, id);
+      }
+    }
+    int width = Base85.fixedWidth(maxId);
     List<Object> rows = new ArrayList<>();
     for (int i = start; i < end; i++) {
       FeatureSummary f = summaries[i];
-      List<Object> row = new ArrayList<>(6);
-      row.add(f.index());
+      List<Object> row = new ArrayList<>(5);
       row.add(Num.json(f.density(), 3));
       row.add(Num.json(f.maxAct(), 3));
-      row.add(localIds(f.actTokens(), local));
-      row.add(localIds(f.topLogits(), local));
-      row.add(notes.searchText(i));
+      row.add(ids(f.actTokens(), width));
+      row.add(ids(f.topLogits(), width));
+      row.add(notes.searchText(f.index()));
       rows.add(row);
     }
-    List<String> strings = new ArrayList<>(local.size());
-    for (Integer id : local.keySet()) {
-      strings.add(text.show(id));
-    }
     Map<String, Object> m = new LinkedHashMap<>();
+    m.put("first", start < end ? summaries[start].index() : 0);
+    m.put("w", width);
     m.put("f", rows);
-    m.put("s", strings);
-    m.put("start", start);
     return ScriptJson.write(m);
   }
 
@@ -66,11 +72,11 @@ final class SearchIndex {
     return "atlasShard(" + s + ", " + shardJson + ");\n";
   }
 
-  private static List<Integer> localIds(int[] ids, Map<Integer, Integer> local) {
-    List<Integer> out = new ArrayList<>(ids.length);
+  private static String ids(int[] ids, int width) {
+    StringBuilder out = new StringBuilder(ids.length * width);
     for (int id : ids) {
-      out.add(local.computeIfAbsent(id, k -> local.size()));
+      Base85.fixed(id, width, out);
     }
-    return out;
+    return out.toString();
   }
 }

@@ -32,6 +32,17 @@ public record SiteInfo(String model, String sae, String saeB, String dataset, St
         : which + " kept in every statistic and example (--keep-bos)";
   }
 
+  /**
+   * The footer's line: the number of features and the names of the model, SAEs and dataset (and this site's
+   * range when partial, and how BOS positions were treated when the data says). Written by the layout on most pages, and by static/feature.js on feature pages
+   * (from {@code vocab.js}).
+   */
+  public String footer() {
+    return dSae + " features \u00B7 model " + model + " \u00B7 SAE " + sae + (saeB.isEmpty() ? "" : " \u00B7 SAE B " + saeB)
+        + " \u00B7 data " + dataset + (partial() ? " \u00B7 this site: features " + first + " to " + (end - 1) : "")
+        + (bos == null || bos.isEmpty() ? "" : " \u00B7 " + bos);
+  }
+
   /** Whether this site holds only some of the features ({@code first} to {@code end} exclusive). */
   public boolean partial() {
     return first > 0 || end < dSae;

@@ -119,9 +119,9 @@ public final class SiteRenderer {
     }
     sink.put("search.json", SearchIndex.manifest(summaries.length));
     for (int s = 0; s < SearchIndex.shardCount(summaries.length); s++) {
-      sink.put("search/" + s + ".js", SearchIndex.script(s, SearchIndex.shard(s, summaries, text, notes)));
+      sink.put("search/" + s + ".js", SearchIndex.script(s, SearchIndex.shard(s, summaries, text.size(), notes)));
     }
-    sink.put(VOCAB_SCRIPT, vocabScript(text));
+    sink.put(VOCAB_SCRIPT, vocabScript(text, site));
     sink.put("search.html", templates.render(Templates.SEARCH, simple("", site, "Search")));
     sink.put("404.html", templates.render(Templates.NOT_FOUND, simple(site.baseUrl(), site, "Page not found")));
     sink.put(".nojekyll", new byte[0]);
@@ -133,15 +133,25 @@ public final class SiteRenderer {
     sink.put(featurePath(record.index()), html);
   }
 
-  /** The shown text of every vocabulary token, shared by the feature pages: {@code var atlasVocab = [...];}. */
+  /**
+   * The shown text of every vocabulary token, shared by the feature pages and the search data, and the
+   * site's facts that feature pages leave to feature.js: {@code var atlasVocab = [...];} and, on the next line,
+   * {@code var atlasSite = {"count": d_sae, "first": first feature, "end": end (exclusive), "footer": the footer's
+   * text};}.
+   */
   static final String VOCAB_SCRIPT = "vocab.js";
 
-  static String vocabScript(TokenText text) {
+  static String vocabScript(TokenText text, SiteInfo site) {
     List<String> shown = new ArrayList<>(text.size());
     for (int id = 0; id < text.size(); id++) {
       shown.add(text.show(id));
     }
-    return "var atlasVocab = " + ScriptJson.write(shown) + ";\n";
+    Map<String, Object> facts = new LinkedHashMap<>();
+    facts.put("count", site.dSae());
+    facts.put("first", site.first());
+    facts.put("end", site.end());
+    facts.put("footer", site.footer());
+    return "var atlasVocab = " + ScriptJson.write(shown) + ";\nvar atlasSite = " + ScriptJson.write(facts) + ";\n";
   }
 
   /** The site path of feature {@code index}'s page. */

@@ -39,7 +39,7 @@ final class PageDataReader {
     this.p = p;
   }
 
-  /** The base 85 text of a page's data block. */
+  /** The base 91 text of a page's data block. */
   static String text(String html) {
     Matcher m = DATA.matcher(html);
     if (!m.find()) {
@@ -48,8 +48,52 @@ final class PageDataReader {
     return m.group(1);
   }
 
+  /**
+   * basE91 as docs/site.md describes it: digits in pairs, low digit first, each pair a value v < 8281 that
+   * gives 13 bits (v & 8191 > 88) or 14, least significant bits first; a lone last digit gives the last byte.
+   * The alphabet: '!' to '~' without '"', '\\' and '<'.
+   */
+  static byte[] base91(String s) {
+    StringBuilder alphabet = new StringBuilder();
+    for (char c = 33; c < 127; c++) {
+      if ("\"\\<".indexOf(c) < 0) {
+        alphabet.append(c);
+      }
+    }
+    if (alphabet.length() != 91) {
+      throw new AssertionError("alphabet of " + alphabet.length());
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    long bits = 0;
+    int count = 0;
+    for (int i = 0; i < s.length(); i += 2) {
+      int lo = alphabet.indexOf(String.valueOf(s.charAt(i)));
+      if (lo < 0) {
+        throw new AssertionError("not base 91: " + s.charAt(i));
+      }
+      if (i + 1 == s.length()) {
+        bits |= (long) lo << count;
+        out.write((int) (bits & 0xFF));
+        return out.toByteArray();
+      }
+      int hi = alphabet.indexOf(String.valueOf(s.charAt(i + 1)));
+      if (hi < 0) {
+        throw new AssertionError("not base 91: " + s.charAt(i + 1));
+      }
+      int v = lo + 91 * hi;
+      bits |= (long) v << count;
+      count += (v & 8191) > 88 ? 13 : 14;
+      while (count >= 8) {
+        out.write((int) (bits & 0xFF));
+        bits >>>= 8;
+        count -= 8;
+      }
+    }
+    return out.toByteArray();
+  }
+
   static Page read(String html) {
-    byte[] raw = inflate(Base85.decode(text(html)));
+    byte[] raw = inflate(base91(text(html)));
     if (raw[0] != 1) {
       throw new AssertionError("version " + raw[0]);
     }

@@ -172,6 +172,11 @@ class SiteBrowserIT {
     String shaded = (String) browser.js(
         "return getComputedStyle(document.querySelector('.ex i.a10')).backgroundColor");
     assertNotEquals("rgba(0, 0, 0, 0)", shaded, "the top token is shaded");
+    // The parts feature.js draws for every feature page: the header's search form and the footer, as on the index.
+    assertTrue(browser.driver.findElement(By.cssSelector("header form.find input[name='q']")).isDisplayed());
+    String footer = browser.driver.findElement(By.cssSelector("footer p")).getText();
+    open(server.url() + "index.html");
+    assertEquals(browser.driver.findElement(By.cssSelector("footer p")).getText(), footer, "the footer of every page");
   }
 
   @Test

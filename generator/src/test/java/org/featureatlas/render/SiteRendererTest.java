@@ -152,7 +152,10 @@ class SiteRendererTest {
     String js = SiteFiles.text(site, "vocab.js");
     assertTrue(js.startsWith("var atlasVocab = ") && js.endsWith(";\n"), js.substring(0, 20));
     assertFalse(js.contains("<") || js.contains(">") || js.contains("&") || js.contains("\u2028"), "unescaped vocab.js");
-    return js.substring("var atlasVocab = ".length(), js.length() - 2);
+    String[] lines = js.split("\n");
+    assertEquals(2, lines.length, "vocab.js: the vocabulary, then the site's facts");
+    assertTrue(lines[1].startsWith("var atlasSite = {\"count\":"), lines[1]);
+    return lines[0].substring("var atlasVocab = ".length(), lines[0].length() - 1);
   }
 
   /** {@code shown} is {@code expected} rounded half-even to 3 significant digits (an independent rounding). */
@@ -187,7 +190,7 @@ class SiteRendererTest {
     }
     String html = SiteFiles.text(site, "features/1.html");
     assertFalse(html.contains("data-b-site"), "no --b-site: B's ids are plain text");
-    for (String id : List.of("grid", "tip", "data", "prev", "next", "random", "up")) {
+    for (String id : List.of("grid", "data", "prev", "next", "random", "up")) {
       assertTrue(html.contains("id=\"" + id + "\""), "element " + id);
     }
   }
@@ -285,13 +288,17 @@ class SiteRendererTest {
     String script = SiteFiles.text(site, "search/0.js");
     assertTrue(script.startsWith("atlasShard(0, ") && script.endsWith(");\n"), script.substring(0, 20));
     JsonNode shard = json.readTree(script.substring("atlasShard(0, ".length(), script.length() - 3));
+    assertEquals(0, shard.get("first").asInt());
+    int w = shard.get("w").asInt();
+    assertEquals(vocab.size() <= 85 ? 1 : vocab.size() <= 85 * 85 ? 2 : 3, w, "digits per token id");
     TokenText text = new TokenText(vocab);
+    assertEquals(records.size(), shard.get("f").size());
     for (FeatureRecord f : records) {
       JsonNode row = shard.get("f").get(f.index());
-      assertEquals(f.index(), row.get(0).asInt());
-      for (int j = 0; j < f.logits().top().size(); j++) {
-        assertEquals(text.show(f.logits().top().get(j).token()), shard.get("s").get(row.get(4).get(j).asInt()).asText());
-      }
+      assertEquals(f.density(), row.get(0).asDouble(), Math.abs(f.density()) * 5e-3, "density, 3 digits");
+      assertEquals(f.maxAct(), row.get(1).asDouble(), Math.abs(f.maxAct()) * 5e-3, "max act, 3 digits");
+      List<Integer> logits = base85Ids(row.get(3).asText(), w);
+      assertEquals(f.logits().top().stream().map(t -> t.token()).toList(), logits, "top logit ids");
       Set<String> active = new java.util.HashSet<>();
       for (Example e : f.topExamples()) {
         for (int q = 0; q < e.tokens().size(); q++) {
@@ -300,17 +307,36 @@ class SiteRendererTest {
           }
         }
       }
-      for (JsonNode id : row.get(3)) {
-        assertTrue(active.contains(shard.get("s").get(id.asInt()).asText()));
+      List<Integer> act = base85Ids(row.get(2).asText(), w);
+      for (int id : act) {
+        assertTrue(active.contains(text.show(id)));
       }
-      assertEquals(Math.min(active.size(), FeatureSummary.MAX_TOKENS), row.get(3).size());
-      String top = text.show(f.topExamples().isEmpty() ? -1 : f.topExamples().get(0).tokens()
-          .get(f.topExamples().get(0).pos() - f.topExamples().get(0).start()));
+      assertEquals(Math.min(active.size(), FeatureSummary.MAX_TOKENS), act.size());
+      int top = f.topExamples().isEmpty() ? -1 : f.topExamples().get(0).tokens()
+          .get(f.topExamples().get(0).pos() - f.topExamples().get(0).start());
       if (!f.isDead()) {
-        assertEquals(top, shard.get("s").get(row.get(3).get(0).asInt()).asText(), "the top activation's token comes first");
+        assertEquals(top, (int) act.get(0), "the top activation's token comes first");
       }
     }
-    assertTrue(shard.get("f").get(0).get(5).asText().contains("Feature zero"));
+    assertTrue(shard.get("f").get(0).get(4).asText().contains("Feature zero"));
+  }
+
+  /** Token ids written as {@code w} base-85 digits each (an independent reading of the alphabet). */
+  private static List<Integer> base85Ids(String s, int w) {
+    String alphabet = "!#$%()*+,-./0123456789:;=?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[]_abcdefghijklmnopqrstuvwxyz{}~";
+    assertEquals(85, alphabet.length());
+    assertEquals(0, s.length() % w, s);
+    List<Integer> out = new ArrayList<>();
+    for (int at = 0; at < s.length(); at += w) {
+      int id = 0;
+      for (int j = 0; j < w; j++) {
+        int d = alphabet.indexOf(s.charAt(at + j));
+        assertTrue(d >= 0, s);
+        id = id * 85 + d;
+      }
+      out.add(id);
+    }
+    return out;
   }
 
   @Test
