@@ -72,7 +72,7 @@ public final class Gemma2Weights implements ModelWeights {
     Gemma2Config config = Gemma2Config.read(dir.resolve(Gpt2Weights.CONFIG_FILE));
     List<String> files = new ArrayList<>(List.of(Gpt2Weights.CONFIG_FILE));
     WeightSource tensors = WeightSource.open(dir, "num_hidden_layers", WeightSource.LAYERS, "layer", config.nLayer(),
-        expectedShapes(config), Map.of(), "model.", name -> name.equals(LlamaWeights.LM_HEAD) ? "; tie_word_embeddings is false"
+        () -> expectedShapes(config), Map.of(), "model.", name -> name.equals(LlamaWeights.LM_HEAD) ? "; tie_word_embeddings is false"
             : "", files);
     return new Gemma2Weights(config, tensors, files);
   }

@@ -80,7 +80,7 @@ public final class Gpt2Weights implements ModelWeights {
     Check.directory(modelDir);
     Gpt2Config config = Gpt2Config.read(modelDir.resolve(CONFIG_FILE));
     List<String> files = new ArrayList<>(List.of(CONFIG_FILE));
-    WeightSource source = WeightSource.open(modelDir, "n_layer", BLOCK, "block", config.nLayer(), expectedShapes(config),
+    WeightSource source = WeightSource.open(modelDir, "n_layer", BLOCK, "block", config.nLayer(), () -> expectedShapes(config),
         Map.of(LM_HEAD, new long[] {config.vocabSize(), config.nEmbd()}), PREFIX, name -> "", files);
     return new Gpt2Weights(config, source, List.copyOf(files));
   }

@@ -79,7 +79,7 @@ public final class LlamaWeights implements ModelWeights {
     LlamaConfig config = LlamaConfig.read(dir.resolve(Gpt2Weights.CONFIG_FILE));
     List<String> files = new ArrayList<>(List.of(Gpt2Weights.CONFIG_FILE));
     WeightSource source = WeightSource.open(dir, "num_hidden_layers", WeightSource.LAYERS, "layer", config.nLayer(),
-        expectedShapes(config), Map.of(), PREFIX, name -> name.equals(LM_HEAD) ? "; tie_word_embeddings is false" : "",
+        () -> expectedShapes(config), Map.of(), PREFIX, name -> name.equals(LM_HEAD) ? "; tie_word_embeddings is false" : "",
         files);
     return new LlamaWeights(config, source, files);
   }

@@ -9,6 +9,11 @@ import java.util.List;
  * at a time, so building a model needs its device copy and a small buffer, not a second copy on the Java heap.
  */
 public interface ModelWeights {
+  /**
+   * Host memory that {@link #newModel} needs besides the model's device copy: the buffer a tensor is read through
+   * and the buffer a block of float32 values goes to the device through (at most 4 MiB and 16 MiB).
+   */
+  long BUILD_BUFFER_BYTES = 20L << 20;
 
   ModelConfig config();
 

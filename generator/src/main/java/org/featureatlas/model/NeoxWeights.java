@@ -70,7 +70,7 @@ public final class NeoxWeights implements ModelWeights {
     NeoxConfig config = NeoxConfig.read(dir.resolve(Gpt2Weights.CONFIG_FILE));
     List<String> files = new ArrayList<>(List.of(Gpt2Weights.CONFIG_FILE));
     WeightSource tensors = WeightSource.open(dir, "num_hidden_layers", WeightSource.LAYERS, "layer", config.nLayer(),
-        expectedShapes(config), Map.of(), "gpt_neox.", name -> name.equals(EMBED_OUT) ? "; tie_word_embeddings is false" : "",
+        () -> expectedShapes(config), Map.of(), "gpt_neox.", name -> name.equals(EMBED_OUT) ? "; tie_word_embeddings is false" : "",
         files);
     return new NeoxWeights(config, tensors, files);
   }

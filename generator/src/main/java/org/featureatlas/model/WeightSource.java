@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.featureatlas.check.AtlasException;
@@ -68,14 +69,15 @@ final class WeightSource {
    * @param block the pattern of a block's tensor names (prefix stripped), group 1 its index
    * @param blockNoun what a block is called in the error message ("block", "layer")
    * @param nLayer the layer count the config claims
-   * @param expected every tensor name (prefix stripped) and its shape
+   * @param expected every tensor name (prefix stripped) and its shape, asked for once the layer count is known to
+   *     be no larger than the checkpoint's
    * @param optional names read only when the checkpoint holds them (GPT-2's lm_head), with their shapes
    * @param prefix the optional prefix of stored names ({@code transformer.}, {@code model.}, {@code gpt_neox.})
    * @param hint extra words for a missing tensor (may return "")
    * @param files receives the checkpoint's weight files, in order
    */
   static WeightSource open(Path dir, String layersKey, Pattern block, String blockNoun, int nLayer,
-      Map<String, long[]> expected, Map<String, long[]> optional, String prefix, Function<String, String> hint,
+      Supplier<Map<String, long[]>> expected, Map<String, long[]> optional, String prefix, Function<String, String> hint,
       List<String> files) {
     Path configFile = dir.resolve(Gpt2Weights.CONFIG_FILE);
     try (Checkpoint st = Checkpoint.open(dir)) {
@@ -87,7 +89,7 @@ final class WeightSource {
       int blocks = blockCount(byPlain.keySet(), block);
       Check.file(nLayer <= blocks, configFile, layersKey + " " + nLayer + " but " + st.source().getFileName()
           + " holds " + blocks + " " + blockNoun + (blocks == 1 ? "" : "s"));
-      Map<String, long[]> wanted = new LinkedHashMap<>(expected);
+      Map<String, long[]> wanted = new LinkedHashMap<>(expected.get());
       optional.forEach((name, shape) -> {
         if (byPlain.containsKey(name)) wanted.put(name, shape);
       });
@@ -186,6 +188,11 @@ final class WeightSource {
    * a non-finite value is one line naming the file, the tensor and the flat index.
    */
   Map<String, NDArray> toDevice(NDManager manager) {
+    return toDevice(manager, DEVICE_BLOCK);
+  }
+
+  /** {@link #toDevice(NDManager)} in blocks of at most {@code blockBytes} (at least one row). */
+  Map<String, NDArray> toDevice(NDManager manager, int blockBytes) {
     Map<String, NDArray> out = new TreeMap<>();
     if (inMemory != null) {
       for (Map.Entry<String, HostTensor> e : inMemory.entrySet()) {
@@ -206,7 +213,7 @@ final class WeightSource {
         long count = HostTensor.elementCount(shape);
         if (shape.length == 0 || count == 0) throw new IllegalStateException("tensor " + name + " of shape " + Arrays.toString(shape));
         long rowValues = count / shape[0];
-        long rowsPerBlock = Math.max(1, DEVICE_BLOCK / 4 / rowValues);
+        long rowsPerBlock = Math.max(1, blockBytes / 4 / rowValues);
         long blockValues = Math.min(count, rowsPerBlock * rowValues);
         if (staging == null || staging.capacity() < 4 * blockValues) {
           staging = ByteBuffer.allocateDirect(Math.toIntExact(4 * blockValues)).order(ByteOrder.nativeOrder());
