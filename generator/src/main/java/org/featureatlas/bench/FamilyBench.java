@@ -182,8 +182,13 @@ public final class FamilyBench implements Callable<Integer> {
     } else {
       System.out.printf(Locale.ROOT, "generation FAILED (exit %d); its output is above%n", gen[0]);
     }
-    System.out.printf(Locale.ROOT, "on paper, all %d layers: %,.0f parameters, %.2f GiB as float32 on the device; pass A's layers take "
-        + "about %d/%d of its time per layer measured here%n", s.fullLayers, full, 4 * full / (1L << 30), s.fullLayers, layers);
+    double extra = 4 * (full - params) / (1 << 20);
+    System.out.printf(Locale.ROOT, "EXTRAPOLATED, NOT MEASURED, all %d layers: %,.0f parameters, %.2f GiB as float32; peak RSS about "
+        + "%,.0f MiB building the model and %,.0f MiB generating (+%,.0f MiB of weights)%s%n", s.fullLayers, full, 4 * full / (1L << 30),
+        streamed[1] / 1024 + extra, gen[2] / 1024 + extra, extra, gen[0] == 0 && passA != null
+            ? String.format(Locale.ROOT, "; pass A at least about %.0f tokens/s (%d/%d of the rate above: the SAE and statistics do not grow with layers)",
+                nSeq * seqLen / Double.parseDouble(passA) * layers / s.fullLayers, layers, s.fullLayers)
+            : "");
   }
 
   /** Writes config.json and model.safetensors (BF16, N(0, 0.02); RMSNorm weights 1, or 0 for Gemma's 1 + w) tensor by tensor. */
