@@ -2,7 +2,7 @@
 MVN ?= mvn -B
 ATLAS = ./atlas
 
-.PHONY: build test unit site preview bench bench-generate bench-scale bench-render clean
+.PHONY: build test unit site preview bench bench-generate bench-families bench-scale bench-render clean
 
 build:
 	$(MVN) -q package -DskipTests
@@ -38,6 +38,7 @@ GENERATE_BENCH = ATLAS_MAIN=org.featureatlas.bench.GenerateBench $(ATLAS) --java
 	--generate-args="$(BENCH_GENERATE_ARGS)"
 
 bench: bench-generate
+	$(MAKE) bench-families
 	$(MAKE) bench-render
 
 # GPT-2-small sizes (12 layers, d_model 768, vocab 50,257), 24,576 features, 65,536 tokens: the
@@ -47,6 +48,13 @@ bench: bench-generate
 bench-generate: build
 	$(GENERATE_BENCH) --case few-percent --tokens 65536 $(BENCH_ARGS)
 	$(GENERATE_BENCH) --case l0 --l0 60 --tokens 65536 $(BENCH_ARGS)
+
+# Other families at real widths and vocabularies, few layers: a Gemma-2-2B-shaped and a Llama-3.2-1B-shaped model
+# (random BF16 weights, 2 layers), a 1,024-feature SAE, 2,048 tokens: peak memory of loading and building the model
+# (streamed, and after a Java copy of every tensor as before), pass-A tokens/s and the whole run's peak memory.
+BENCH_FAMILIES_ARGS ?=
+bench-families: build
+	ATLAS_MAIN=org.featureatlas.bench.FamilyBench $(ATLAS) $(BENCH_FAMILIES_ARGS)
 
 # Scale: d_model 768, vocab 50,257, 12 layers, 8,192 tokens, JumpReLU SAEs at L0 60: a 24,576 + 24,576
 # pair (--sae-b), the feature sweep (its last point is the 131,072-feature case), one run at 4x the

@@ -30,10 +30,10 @@ import org.featureatlas.tokenize.AtlasTokenizer;
 /**
  * The loaded, cross-checked inputs of a generation run, with the identity (sha256) of every file.
  *
- * <p>The Java copies of the weights are held only as long as they are needed: the model's until its
- * device copy is made ({@link #newModel}), the encoders' until pass A has run ({@link #encoderWeights},
- * {@link #releaseEncoders}). What the later stages need (the configurations, the parameter counts, the
- * decoders) is kept apart.
+ * <p>The model is held as its configuration and checked header only ({@link ModelWeights}): its values are read
+ * when {@link #newModel} builds it on the device, one tensor at a time, so there is never a Java copy of the model.
+ * The encoders' Java copies are held until pass A has run ({@link #encoderWeights}, {@link #releaseEncoders}).
+ * What the later stages need (the configurations, the parameter counts, the decoders) is kept apart.
  */
 record AtlasInputs(
     Path modelDir,
@@ -73,7 +73,7 @@ record AtlasInputs(
     return saeBConfig == null ? 0 : saeBConfig.dSae();
   }
 
-  /** The model on the device of {@code manager}; the Java copy of its weights is released. */
+  /** The model on the device of {@code manager}, read from its checkpoint now; the loaded header is released. */
   LanguageModel newModel(NDManager manager) {
     LanguageModel model = modelWeights.get().newModel(manager);
     modelWeights.release();

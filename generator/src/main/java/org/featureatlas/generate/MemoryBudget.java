@@ -6,6 +6,7 @@ import java.util.Locale;
 import org.featureatlas.check.AtlasException;
 import org.featureatlas.check.Check;
 import org.featureatlas.model.ModelConfig;
+import org.featureatlas.model.ModelWeights;
 
 /**
  * The memory a generation run may use ({@code --memory}), and how it is split among the stages. The
@@ -252,11 +253,17 @@ public final class MemoryBudget {
     }
 
     /**
-     * While the model is built, before pass A: its weights' Java copy and device copy, and the SAEs' Java
-     * copies. Only this stage holds the model twice.
+     * While the model is built, before pass A: its device copy (float32), filled one tensor at a time through
+     * two small buffers (at most {@link ModelWeights#BUILD_BUFFER_BYTES}, and at most two float32 copies of the
+     * largest tensor, so of the model; there is never a Java copy of the model), and the SAEs' Java copies.
      */
     long loadBytes() {
-      return 8 * s.modelParams() + 4 * s.saeParams();
+      return modelBytes() + Math.min(ModelWeights.BUILD_BUFFER_BYTES, 2 * modelBytes()) + 4 * s.saeParams();
+    }
+
+    /** The model's weights on the device: float32, 4 bytes a parameter. */
+    long modelBytes() {
+      return 4 * s.modelParams();
     }
 
     /** Pass A's working set for the batch itself. */
@@ -343,8 +350,15 @@ public final class MemoryBudget {
     /** Refuses a budget below {@link #minimumBytes(boolean)}. */
     void check(boolean passC) {
       long need = minimumBytes(passC);
+      String model = String.format(Locale.ROOT, "%,d parameters, %s as float32", s.modelParams(), format(modelBytes()));
+      if (bytes < need && bytes < modelBytes()) {
+        throw new AtlasException("--memory " + format(bytes) + " is too small for this run: it needs at least --memory "
+            + asOption(need) + ", and the model alone (" + model + " on the device) does not fit; raise --memory (and the"
+            + " JVM's -Xmx) or use a machine with more memory");
+      }
       if (bytes < need) {
         List<String> parts = new ArrayList<>();
+        parts.add("the model " + model);
         if (loadBytes() > fixedBytes() + passABytes()) parts.add("building the model " + format(loadBytes()));
         parts.add("weights and per-feature statistics " + format(fixedBytes()));
         parts.add("the encoders and one batch of pass A " + format(passABytes()));

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.MappedByteBuffer;
+import java.nio.FloatBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -24,18 +24,19 @@ import org.featureatlas.check.Check;
 import org.featureatlas.check.IoErrors;
 
 /**
- * A memory-mapped safetensors file. The file is mapped in chunks of at most {@value #CHUNK} bytes
- * (counted from the start of the data section), so files over 2 GiB work and a tensor may span
- * chunks. Every header claim is checked on open; {@link #get} converts F16, BF16, I32 and I64 to
- * float.
+ * A safetensors file, read with positional reads in blocks of at most {@value #READ_BLOCK} bytes (never
+ * mapped, so reading a tensor leaves none of the file resident in the process), so files over 2 GiB work.
+ * Every header claim is checked on open; {@link #get} converts F16, BF16, I32 and I64 to float, and
+ * {@link #read} converts a run of a tensor's values into a buffer (a model's tensors go to the device
+ * through a small buffer, one block at a time, without a Java copy of the whole tensor).
  *
  * <p>Format: 8-byte little-endian header length {@code n}, {@code n} bytes of JSON
  * ({@code {"name": {"dtype", "shape", "data_offsets": [begin, end]}, "__metadata__": {...}}}),
  * then the data section; offsets are relative to its start.
  */
 public final class SafeTensors implements AutoCloseable {
-  /** Mapping chunk size: 1 GiB, a multiple of every element size. */
-  static final long CHUNK = 1L << 30;
+  /** Bytes read from the file at a time: 4 MiB, a multiple of every element size. */
+  static final int READ_BLOCK = 4 << 20;
   private static final long MAX_HEADER = 100L << 20;
   private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -45,16 +46,14 @@ public final class SafeTensors implements AutoCloseable {
   private final Path file;
   private final FileChannel channel;
   private final long dataStart;
-  private final MappedByteBuffer[] chunks;
   private final Map<String, Entry> entries;
   private final Map<String, String> metadata;
 
-  private SafeTensors(Path file, FileChannel channel, long dataStart, MappedByteBuffer[] chunks,
-      Map<String, Entry> entries, Map<String, String> metadata) {
+  private SafeTensors(Path file, FileChannel channel, long dataStart, Map<String, Entry> entries,
+      Map<String, String> metadata) {
     this.file = file;
     this.channel = channel;
     this.dataStart = dataStart;
-    this.chunks = chunks;
     this.entries = entries;
     this.metadata = metadata;
   }
@@ -81,15 +80,8 @@ public final class SafeTensors implements AutoCloseable {
       long dataLen = size - dataStart;
       Map<String, String> metadata = new TreeMap<>();
       Map<String, Entry> entries = parseHeader(file, json, dataLen, metadata);
-      int nChunks = (int) ((dataLen + CHUNK - 1) / CHUNK);
-      MappedByteBuffer[] chunks = new MappedByteBuffer[nChunks];
-      for (int i = 0; i < nChunks; i++) {
-        long start = i * CHUNK;
-        long len = Math.min(CHUNK, dataLen - start);
-        chunks[i] = channel.map(FileChannel.MapMode.READ_ONLY, dataStart + start, len);
-      }
-      SafeTensors result = new SafeTensors(file, channel, dataStart, chunks,
-          Collections.unmodifiableMap(entries), Collections.unmodifiableMap(metadata));
+      SafeTensors result = new SafeTensors(file, channel, dataStart, Collections.unmodifiableMap(entries),
+          Collections.unmodifiableMap(metadata));
       channel = null;
       return result;
     } catch (IOException e) {
@@ -250,6 +242,11 @@ public final class SafeTensors implements AutoCloseable {
     return e;
   }
 
+  /** Number of values of tensor {@code name}. */
+  public long count(String name) {
+    return HostTensor.elementCount(entry(name).shape());
+  }
+
   /** The tensor {@code name}, converted to float. */
   public HostTensor get(String name) {
     Entry e = entry(name);
@@ -259,50 +256,64 @@ public final class SafeTensors implements AutoCloseable {
           + " values, more than a Java array holds");
     }
     float[] out = new float[(int) count];
-    int size = elementSize(e.dtype());
-    long pos = e.begin();
-    int done = 0;
-    while (pos < e.end()) {
-      int chunk = (int) (pos / CHUNK);
-      long chunkEnd = Math.min(e.end(), (chunk + 1) * CHUNK);
-      int from = (int) (pos - chunk * CHUNK);
-      int bytes = (int) (chunkEnd - pos);
-      ByteBuffer slice = chunks[chunk].duplicate();
-      slice.position(from).limit(from + bytes);
-      slice = slice.slice().order(ByteOrder.LITTLE_ENDIAN);
-      int n = bytes / size;
-      convert(e.dtype(), slice, out, done, n);
-      done += n;
-      pos = chunkEnd;
-    }
+    read(name, 0, FloatBuffer.wrap(out));
     return new HostTensor(e.shape().clone(), out);
   }
 
-  private static void convert(String dtype, ByteBuffer src, float[] out, int off, int n) {
+  /**
+   * Converts {@code out.remaining()} values of tensor {@code name}, from flat index {@code from} on, to float
+   * and puts them into {@code out} (whose position advances by as many).
+   */
+  public void read(String name, long from, FloatBuffer out) {
+    Entry e = entry(name);
+    int size = elementSize(e.dtype());
+    long n = out.remaining();
+    if (from < 0 || n > HostTensor.elementCount(e.shape()) - from) {
+      throw new IllegalArgumentException("values " + from + ".." + (from + n) + " of tensor " + name + " "
+          + Arrays.toString(e.shape()));
+    }
+    long pos = dataStart + e.begin() + from * size;
+    long end = pos + n * size;
+    ByteBuffer block = ByteBuffer.allocate((int) Math.min(READ_BLOCK, end - pos)).order(ByteOrder.LITTLE_ENDIAN);
+    try {
+      while (pos < end) {
+        int bytes = (int) Math.min(block.capacity(), end - pos);
+        block.clear().limit(bytes);
+        readFully(channel, block, pos);
+        block.flip();
+        convert(e.dtype(), block, out, bytes / size);
+        pos += bytes;
+      }
+    } catch (IOException ex) {
+      throw IoErrors.reading(file, ex);
+    }
+  }
+
+  private static void convert(String dtype, ByteBuffer src, FloatBuffer out, int n) {
     switch (dtype) {
-      case "F32" -> src.asFloatBuffer().get(out, off, n);
+      case "F32" -> out.put(src.asFloatBuffer());
       case "F16" -> {
         var s = src.asShortBuffer();
         for (int i = 0; i < n; i++) {
-          out[off + i] = Float16.halfToFloat(s.get(i));
+          out.put(Float16.halfToFloat(s.get(i)));
         }
       }
       case "BF16" -> {
         var s = src.asShortBuffer();
         for (int i = 0; i < n; i++) {
-          out[off + i] = Float16.bf16ToFloat(s.get(i));
+          out.put(Float16.bf16ToFloat(s.get(i)));
         }
       }
       case "I32" -> {
         var s = src.asIntBuffer();
         for (int i = 0; i < n; i++) {
-          out[off + i] = s.get(i);
+          out.put(s.get(i));
         }
       }
       case "I64" -> {
         var s = src.asLongBuffer();
         for (int i = 0; i < n; i++) {
-          out[off + i] = s.get(i);
+          out.put(s.get(i));
         }
       }
       default -> throw new IllegalStateException(dtype);

@@ -160,6 +160,11 @@ public final class Checkpoint implements AutoCloseable {
     return shard(name).get(name);
   }
 
+  /** Values {@code from..from+out.remaining()} of tensor {@code name}, converted to float32, into {@code out}. */
+  public void read(String name, long from, java.nio.FloatBuffer out) {
+    shard(name).read(name, from, out);
+  }
+
   private SafeTensors shard(String name) {
     SafeTensors st = byTensor.get(name);
     if (st == null) {

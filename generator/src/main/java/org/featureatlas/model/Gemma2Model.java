@@ -5,8 +5,6 @@ import ai.djl.ndarray.NDManager;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import org.featureatlas.io.HostTensor;
 
 /**
  * Gemma 2 in DJL NDArrays, as transformers' {@code Gemma2ForCausalLM}: token embeddings times
@@ -29,16 +27,11 @@ public final class Gemma2Model extends DecoderModel {
   private final double[] invFreq;
   private final float normalizer;
 
-  /** Copies {@code weights} into NDArrays owned by a sub-manager of {@code manager}. */
+  /** Builds {@code weights} in NDArrays owned by a sub-manager of {@code manager} (reading a checkpoint's values now). */
   public Gemma2Model(Gemma2Weights weights, NDManager manager) {
     this.config = weights.config();
     this.manager = manager.newSubManager();
-    Map<String, NDArray> p = new TreeMap<>();
-    for (Map.Entry<String, HostTensor> e : weights.all().entrySet()) {
-      NDArray a = Gpt2Model.toNd(e.getValue(), this.manager);
-      a.setName(e.getKey());
-      p.put(e.getKey(), a);
-    }
+    Map<String, NDArray> p = weights.source().toDevice(this.manager); // one tensor at a time
     Gemma2Config c = config;
     this.embedding = new Embedding(p.get("embed_tokens.weight"), null);
     this.normalizer = (float) Math.sqrt(c.dModel());

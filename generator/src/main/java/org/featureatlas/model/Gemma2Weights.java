@@ -3,11 +3,9 @@ package org.featureatlas.model;
 import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.featureatlas.check.Check;
 import org.featureatlas.io.HostTensor;
 
@@ -19,12 +17,12 @@ import org.featureatlas.io.HostTensor;
  */
 public final class Gemma2Weights implements ModelWeights {
   private final Gemma2Config config;
-  private final Map<String, HostTensor> tensors;
+  private final WeightSource tensors;
   private final List<String> files;
 
-  private Gemma2Weights(Gemma2Config config, Map<String, HostTensor> tensors, List<String> files) {
+  private Gemma2Weights(Gemma2Config config, WeightSource tensors, List<String> files) {
     this.config = config;
-    this.tensors = Collections.unmodifiableMap(new TreeMap<>(tensors));
+    this.tensors = tensors;
     this.files = List.copyOf(files);
   }
 
@@ -64,16 +62,17 @@ public final class Gemma2Weights implements ModelWeights {
   }
 
   /**
-   * Loads {@code dir/config.json} and its safetensors (single or sharded), checking every expected tensor's
-   * presence and header shape before reading it, then its values (finite). Names may carry the {@code model.}
+   * Loads {@code dir/config.json} and its safetensors (single or sharded), checking the layer count and every
+   * expected tensor's presence and shape from the header; the values are read (and checked finite) when the model
+   * is built, one tensor at a time. Names may carry the {@code model.}
    * prefix; other tensors (an lm_head of a tied checkpoint) are ignored.
    */
   public static Gemma2Weights load(Path dir) {
     Check.directory(dir);
     Gemma2Config config = Gemma2Config.read(dir.resolve(Gpt2Weights.CONFIG_FILE));
     List<String> files = new ArrayList<>(List.of(Gpt2Weights.CONFIG_FILE));
-    Map<String, HostTensor> tensors = HfTensors.read(dir, "num_hidden_layers", config.nLayer(),
-        expectedShapes(config), "model.", name -> name.equals(LlamaWeights.LM_HEAD) ? "; tie_word_embeddings is false"
+    WeightSource tensors = WeightSource.open(dir, "num_hidden_layers", WeightSource.LAYERS, "layer", config.nLayer(),
+        () -> expectedShapes(config), Map.of(), "model.", name -> name.equals(LlamaWeights.LM_HEAD) ? "; tie_word_embeddings is false"
             : "", files);
     return new Gemma2Weights(config, tensors, files);
   }
@@ -83,14 +82,23 @@ public final class Gemma2Weights implements ModelWeights {
     return config;
   }
 
+  WeightSource source() {
+    return tensors;
+  }
+
   /** All tensors by name (without the {@code model.} prefix), sorted. */
   public Map<String, HostTensor> all() {
-    return tensors;
+    return tensors.all();
   }
 
   @Override
   public long parameterCount() {
-    return HfTensors.parameterCount(tensors);
+    return tensors.parameterCount();
+  }
+
+  @Override
+  public long largestTensor() {
+    return tensors.largestTensor();
   }
 
   @Override

@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.featureatlas.io.HostTensor;
 
 /**
@@ -29,16 +28,11 @@ public final class Gpt2Model extends DecoderModel {
   private final LayerNorm lnF;
   private final FinalNorm finalNorm;
 
-  /** Copies {@code weights} into NDArrays owned by a sub-manager of {@code manager}. */
+  /** Builds {@code weights} in NDArrays owned by a sub-manager of {@code manager} (reading a checkpoint's values now). */
   public Gpt2Model(Gpt2Weights weights, NDManager manager) {
     this.config = weights.config();
     this.manager = manager.newSubManager();
-    Map<String, NDArray> p = new TreeMap<>();
-    for (Map.Entry<String, HostTensor> e : weights.all().entrySet()) {
-      NDArray a = toNd(e.getValue(), this.manager);
-      a.setName(e.getKey());
-      p.put(e.getKey(), a);
-    }
+    Map<String, NDArray> p = weights.source().toDevice(this.manager); // one tensor at a time
     this.params = Collections.unmodifiableMap(p);
     this.unembedName = weights.unembedName();
     this.embedding = new Embedding(p.get("wte.weight"), p.get("wpe.weight"));

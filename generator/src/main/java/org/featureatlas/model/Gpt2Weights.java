@@ -5,15 +5,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.featureatlas.check.Check;
 import org.featureatlas.check.IoErrors;
@@ -32,16 +28,16 @@ public final class Gpt2Weights implements ModelWeights {
   private static final Pattern BLOCK = Pattern.compile("h\\.(\\d+)\\.");
 
   private final Gpt2Config config;
-  private final Map<String, HostTensor> tensors;
+  private final WeightSource tensors;
   private final List<String> files;
 
   private Gpt2Weights(Gpt2Config config, Map<String, HostTensor> tensors) {
-    this(config, tensors, List.of(CONFIG_FILE, WEIGHTS_FILE));
+    this(config, WeightSource.of(tensors), List.of(CONFIG_FILE, WEIGHTS_FILE));
   }
 
-  private Gpt2Weights(Gpt2Config config, Map<String, HostTensor> tensors, List<String> weightFiles) {
+  private Gpt2Weights(Gpt2Config config, WeightSource tensors, List<String> weightFiles) {
     this.config = config;
-    this.tensors = Collections.unmodifiableMap(new TreeMap<>(tensors));
+    this.tensors = tensors;
     this.files = weightFiles;
   }
 
@@ -73,63 +69,20 @@ public final class Gpt2Weights implements ModelWeights {
   }
 
   /**
-   * Loads {@code modelDir/config.json} and {@code modelDir/model.safetensors} (or a sharded checkpoint, see
-   * {@link Checkpoint}). Names may carry the {@code transformer.} prefix; extra tensors (attention mask
-   * buffers) are ignored.
+   * Loads {@code modelDir/config.json} and checks {@code modelDir/model.safetensors} (or a sharded checkpoint, see
+   * {@link Checkpoint}) from its header: the block count ({@code n_layer} larger than the number of {@code h.<i>}
+   * blocks is refused before any table of {@code n_layer} entries is built) and every tensor's presence and shape.
+   * The values are read when the model is built ({@link #newModel}, one tensor at a time) or asked for
+   * ({@link #get}, {@link #all}), and checked finite then. Names may carry the {@code transformer.} prefix; extra
+   * tensors (attention mask buffers) are ignored.
    */
   public static Gpt2Weights load(Path modelDir) {
     Check.directory(modelDir);
     Gpt2Config config = Gpt2Config.read(modelDir.resolve(CONFIG_FILE));
-    Map<String, HostTensor> tensors = new TreeMap<>();
     List<String> files = new ArrayList<>(List.of(CONFIG_FILE));
-    try (Checkpoint st = Checkpoint.open(modelDir)) {
-      Path file = st.source();
-      files.addAll(st.files());
-      Map<String, String> stored = new TreeMap<>();
-      for (String name : st.names()) {
-        String plain = name.startsWith(PREFIX) ? name.substring(PREFIX.length()) : name;
-        stored.put(plain, name);
-      }
-      checkBlockCount(config, stored.keySet(), modelDir.resolve(CONFIG_FILE), file.getFileName().toString());
-      Map<String, long[]> expected = new LinkedHashMap<>(expectedShapes(config));
-      if (stored.containsKey(LM_HEAD)) {
-        expected.put(LM_HEAD, new long[] {config.vocabSize(), config.nEmbd()});
-      }
-      for (Map.Entry<String, long[]> e : expected.entrySet()) {
-        String name = stored.get(e.getKey());
-        Check.file(name != null, file, "missing tensor " + e.getKey() + " (expected shape "
-            + Arrays.toString(e.getValue()) + ")");
-        long[] found = st.shape(name);
-        Check.file(Arrays.equals(found, e.getValue()), st.fileOf(name), "tensor " + name + " has shape "
-            + Arrays.toString(found) + ", expected " + Arrays.toString(e.getValue()) + " from "
-            + CONFIG_FILE);
-        HostTensor t = st.get(name);
-        Check.finite(t.data(), st.fileOf(name), name);
-        tensors.put(e.getKey(), t);
-      }
-    }
-    return new Gpt2Weights(config, tensors, List.copyOf(files));
-  }
-
-  /**
-   * Fails fast when {@code config} claims more transformer blocks than the checkpoint's header names
-   * ({@code h.<i>.*}), before any table of {@code n_layer} entries is built. The sizes of the other
-   * fields are bounded by the shape checks that follow, which read the header only.
-   */
-  private static void checkBlockCount(Gpt2Config config, Set<String> names, Path configFile, String weightsFile) {
-    Set<Integer> blocks = new HashSet<>();
-    for (String name : names) {
-      Matcher m = BLOCK.matcher(name);
-      if (m.lookingAt()) {
-        try {
-          blocks.add(Integer.parseInt(m.group(1)));
-        } catch (NumberFormatException e) {
-          // a block index beyond int range cannot be one of ours
-        }
-      }
-    }
-    Check.file(config.nLayer() <= blocks.size(), configFile, "n_layer " + config.nLayer() + " but "
-        + weightsFile + " holds " + blocks.size() + (blocks.size() == 1 ? " block" : " blocks"));
+    WeightSource source = WeightSource.open(modelDir, "n_layer", BLOCK, "block", config.nLayer(), () -> expectedShapes(config),
+        Map.of(LM_HEAD, new long[] {config.vocabSize(), config.nEmbd()}), PREFIX, name -> "", files);
+    return new Gpt2Weights(config, source, List.copyOf(files));
   }
 
   /**
@@ -195,7 +148,7 @@ public final class Gpt2Weights implements ModelWeights {
       throw IoErrors.writing(modelDir, e);
     }
     config.write(modelDir.resolve(CONFIG_FILE));
-    SafeTensorsWriter.write(modelDir.resolve(WEIGHTS_FILE), tensors, f16, Map.of("format", "pt"));
+    SafeTensorsWriter.write(modelDir.resolve(WEIGHTS_FILE), tensors.all(), f16, Map.of("format", "pt"));
   }
 
   @Override
@@ -205,11 +158,12 @@ public final class Gpt2Weights implements ModelWeights {
 
   @Override
   public long parameterCount() {
-    long n = 0;
-    for (HostTensor t : tensors.values()) {
-      n += t.data().length;
-    }
-    return n;
+    return tensors.parameterCount();
+  }
+
+  @Override
+  public long largestTensor() {
+    return tensors.largestTensor();
   }
 
   @Override
@@ -222,31 +176,35 @@ public final class Gpt2Weights implements ModelWeights {
     return new Gpt2Model(this, manager);
   }
 
-  /** The tensor {@code name} (without prefix). */
+  /** The tensor {@code name} (without prefix); from a checkpoint, read (and checked finite) at each call. */
   public HostTensor get(String name) {
-    HostTensor t = tensors.get(name);
-    if (t == null) {
+    if (!tensors.has(name)) {
       throw new IllegalArgumentException("no GPT-2 tensor named " + name);
     }
-    return t;
+    return tensors.get(name);
   }
 
   public boolean has(String name) {
-    return tensors.containsKey(name);
+    return tensors.has(name);
   }
 
-  /** All tensors by name, sorted. */
+  /** All tensors by name, sorted; from a checkpoint, every tensor is read into Java (tests, {@link #save}). */
   public Map<String, HostTensor> all() {
+    return tensors.all();
+  }
+
+  /** The tensors, to build the model from. */
+  WeightSource source() {
     return tensors;
   }
 
   /** The unembedding {@code [vocab, d_model]}: {@code lm_head.weight} if present, else {@code wte.weight}. */
   public HostTensor unembed() {
-    return tensors.containsKey(LM_HEAD) ? tensors.get(LM_HEAD) : tensors.get("wte.weight");
+    return get(unembedName());
   }
 
   /** Name of the unembedding tensor ({@code lm_head.weight} or {@code wte.weight}). */
   public String unembedName() {
-    return tensors.containsKey(LM_HEAD) ? LM_HEAD : "wte.weight";
+    return tensors.has(LM_HEAD) ? LM_HEAD : "wte.weight";
   }
 }

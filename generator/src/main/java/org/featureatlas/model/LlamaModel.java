@@ -5,8 +5,6 @@ import ai.djl.ndarray.NDManager;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
-import org.featureatlas.io.HostTensor;
 
 /**
  * The Llama family (Llama 2/3.x, Mistral, Qwen 2) in DJL NDArrays, as transformers' {@code LlamaForCausalLM}:
@@ -24,16 +22,11 @@ public final class LlamaModel extends DecoderModel {
   private final NDArray unembed;
   private final double[] invFreq;
 
-  /** Copies {@code weights} into NDArrays owned by a sub-manager of {@code manager}. */
+  /** Builds {@code weights} in NDArrays owned by a sub-manager of {@code manager} (reading a checkpoint's values now). */
   public LlamaModel(LlamaWeights weights, NDManager manager) {
     this.config = weights.config();
     this.manager = manager.newSubManager();
-    Map<String, NDArray> p = new TreeMap<>();
-    for (Map.Entry<String, HostTensor> e : weights.all().entrySet()) {
-      NDArray a = Gpt2Model.toNd(e.getValue(), this.manager);
-      a.setName(e.getKey());
-      p.put(e.getKey(), a);
-    }
+    Map<String, NDArray> p = weights.source().toDevice(this.manager); // one tensor at a time
     LlamaConfig c = config;
     this.embedding = new Embedding(p.get("embed_tokens.weight"), null);
     for (int i = 0; i < c.nLayer(); i++) {

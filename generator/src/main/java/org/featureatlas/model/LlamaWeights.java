@@ -3,18 +3,11 @@ package org.featureatlas.model;
 import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collections;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import org.featureatlas.check.Check;
 import org.featureatlas.io.HostTensor;
+import java.util.Map;
+import org.featureatlas.check.Check;
 
 /**
  * Llama-family weights on the host by Hugging Face name without the {@code model.} prefix ({@code embed_tokens.weight},
@@ -24,15 +17,14 @@ import org.featureatlas.io.HostTensor;
 public final class LlamaWeights implements ModelWeights {
   static final String LM_HEAD = "lm_head.weight";
   private static final String PREFIX = "model.";
-  private static final Pattern BLOCK = Pattern.compile("layers\\.(\\d+)\\.");
 
   private final LlamaConfig config;
-  private final Map<String, HostTensor> tensors;
+  private final WeightSource tensors;
   private final List<String> files;
 
-  private LlamaWeights(LlamaConfig config, Map<String, HostTensor> tensors, List<String> files) {
+  private LlamaWeights(LlamaConfig config, WeightSource tensors, List<String> files) {
     this.config = config;
-    this.tensors = Collections.unmodifiableMap(new TreeMap<>(tensors));
+    this.tensors = tensors;
     this.files = List.copyOf(files);
   }
 
@@ -77,53 +69,19 @@ public final class LlamaWeights implements ModelWeights {
   }
 
   /**
-   * Loads {@code dir/config.json} and its safetensors ({@code model.safetensors} or sharded), checking every
-   * expected tensor's presence and header shape before reading it, then its values (finite). Names may carry the
-   * {@code model.} prefix; other tensors (rotary buffers of old exports, an lm_head of a tied checkpoint) are ignored.
+   * Loads {@code dir/config.json} and checks its safetensors ({@code model.safetensors} or sharded) from the header:
+   * the layer count and every expected tensor's presence and shape. The values are read when the model is built
+   * (one tensor at a time) and checked finite then. Names may carry the {@code model.} prefix; other tensors (rotary
+   * buffers of old exports, an lm_head of a tied checkpoint) are ignored.
    */
   public static LlamaWeights load(Path dir) {
     Check.directory(dir);
-    Path configFile = dir.resolve(Gpt2Weights.CONFIG_FILE);
-    LlamaConfig config = LlamaConfig.read(configFile);
-    Map<String, HostTensor> tensors = new TreeMap<>();
+    LlamaConfig config = LlamaConfig.read(dir.resolve(Gpt2Weights.CONFIG_FILE));
     List<String> files = new ArrayList<>(List.of(Gpt2Weights.CONFIG_FILE));
-    try (Checkpoint st = Checkpoint.open(dir)) {
-      files.addAll(st.files());
-      Map<String, String> stored = new TreeMap<>();
-      for (String name : st.names()) {
-        stored.put(name.startsWith(PREFIX) ? name.substring(PREFIX.length()) : name, name);
-      }
-      checkBlockCount(config, stored.keySet(), configFile, st.source().getFileName().toString());
-      for (Map.Entry<String, long[]> e : expectedShapes(config).entrySet()) {
-        String name = stored.get(e.getKey());
-        String why = e.getKey().equals(LM_HEAD) ? "; tie_word_embeddings is false" : "";
-        Check.file(name != null, st.source(), "missing tensor " + e.getKey() + " (expected shape "
-            + Arrays.toString(e.getValue()) + why + ")");
-        long[] found = st.shape(name);
-        Check.file(Arrays.equals(found, e.getValue()), st.fileOf(name), "tensor " + name + " has shape "
-            + Arrays.toString(found) + ", expected " + Arrays.toString(e.getValue()) + " from " + Gpt2Weights.CONFIG_FILE);
-        HostTensor t = st.get(name);
-        Check.finite(t.data(), st.fileOf(name), name);
-        tensors.put(e.getKey(), t);
-      }
-    }
-    return new LlamaWeights(config, tensors, files);
-  }
-
-  private static void checkBlockCount(LlamaConfig config, Set<String> names, Path configFile, String weights) {
-    Set<Integer> blocks = new HashSet<>();
-    for (String name : names) {
-      Matcher m = BLOCK.matcher(name);
-      if (m.lookingAt()) {
-        try {
-          blocks.add(Integer.parseInt(m.group(1)));
-        } catch (NumberFormatException e) {
-          // not one of ours
-        }
-      }
-    }
-    Check.file(config.nLayer() <= blocks.size(), configFile, "num_hidden_layers " + config.nLayer() + " but "
-        + weights + " holds " + blocks.size() + (blocks.size() == 1 ? " layer" : " layers"));
+    WeightSource source = WeightSource.open(dir, "num_hidden_layers", WeightSource.LAYERS, "layer", config.nLayer(),
+        () -> expectedShapes(config), Map.of(), PREFIX, name -> name.equals(LM_HEAD) ? "; tie_word_embeddings is false" : "",
+        files);
+    return new LlamaWeights(config, source, files);
   }
 
   @Override
@@ -131,27 +89,28 @@ public final class LlamaWeights implements ModelWeights {
     return config;
   }
 
-  /** The tensor {@code name} (without the {@code model.} prefix). */
+  /** The tensor {@code name} (without the {@code model.} prefix), read from the checkpoint. */
   public HostTensor get(String name) {
-    HostTensor t = tensors.get(name);
-    if (t == null) {
-      throw new IllegalArgumentException("no tensor named " + name);
-    }
-    return t;
+    return tensors.get(name);
   }
 
-  /** All tensors by name, sorted. */
+  /** All tensors by name, sorted, read into Java (tests; a model is built one tensor at a time). */
   public Map<String, HostTensor> all() {
+    return tensors.all();
+  }
+
+  WeightSource source() {
     return tensors;
   }
 
   @Override
   public long parameterCount() {
-    long n = 0;
-    for (HostTensor t : tensors.values()) {
-      n += t.data().length;
-    }
-    return n;
+    return tensors.parameterCount();
+  }
+
+  @Override
+  public long largestTensor() {
+    return tensors.largestTensor();
   }
 
   @Override

@@ -3,11 +3,9 @@ package org.featureatlas.model;
 import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import org.featureatlas.check.Check;
 import org.featureatlas.io.HostTensor;
 
@@ -20,12 +18,12 @@ public final class NeoxWeights implements ModelWeights {
   static final String EMBED_OUT = "embed_out.weight";
 
   private final NeoxConfig config;
-  private final Map<String, HostTensor> tensors;
+  private final WeightSource tensors;
   private final List<String> files;
 
-  private NeoxWeights(NeoxConfig config, Map<String, HostTensor> tensors, List<String> files) {
+  private NeoxWeights(NeoxConfig config, WeightSource tensors, List<String> files) {
     this.config = config;
-    this.tensors = Collections.unmodifiableMap(new TreeMap<>(tensors));
+    this.tensors = tensors;
     this.files = List.copyOf(files);
   }
 
@@ -61,8 +59,9 @@ public final class NeoxWeights implements ModelWeights {
   }
 
   /**
-   * Loads {@code dir/config.json} and its safetensors (single or sharded), checking every expected tensor's
-   * presence and header shape before reading it, then its values (finite). Names may carry the {@code gpt_neox.}
+   * Loads {@code dir/config.json} and its safetensors (single or sharded), checking the layer count and every
+   * expected tensor's presence and shape from the header; the values are read (and checked finite) when the model
+   * is built, one tensor at a time. Names may carry the {@code gpt_neox.}
    * prefix; other tensors (the {@code attention.bias}, {@code masked_bias} and {@code rotary_emb.inv_freq} buffers
    * of old exports) are ignored.
    */
@@ -70,8 +69,8 @@ public final class NeoxWeights implements ModelWeights {
     Check.directory(dir);
     NeoxConfig config = NeoxConfig.read(dir.resolve(Gpt2Weights.CONFIG_FILE));
     List<String> files = new ArrayList<>(List.of(Gpt2Weights.CONFIG_FILE));
-    Map<String, HostTensor> tensors = HfTensors.read(dir, "num_hidden_layers", config.nLayer(),
-        expectedShapes(config), "gpt_neox.", name -> name.equals(EMBED_OUT) ? "; tie_word_embeddings is false" : "",
+    WeightSource tensors = WeightSource.open(dir, "num_hidden_layers", WeightSource.LAYERS, "layer", config.nLayer(),
+        () -> expectedShapes(config), Map.of(), "gpt_neox.", name -> name.equals(EMBED_OUT) ? "; tie_word_embeddings is false" : "",
         files);
     return new NeoxWeights(config, tensors, files);
   }
@@ -81,14 +80,23 @@ public final class NeoxWeights implements ModelWeights {
     return config;
   }
 
+  WeightSource source() {
+    return tensors;
+  }
+
   /** All tensors by name (without the {@code gpt_neox.} prefix), sorted. */
   public Map<String, HostTensor> all() {
-    return tensors;
+    return tensors.all();
   }
 
   @Override
   public long parameterCount() {
-    return HfTensors.parameterCount(tensors);
+    return tensors.parameterCount();
+  }
+
+  @Override
+  public long largestTensor() {
+    return tensors.largestTensor();
   }
 
   @Override

@@ -16,7 +16,10 @@ import org.featureatlas.sae.SaeWeights;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The Java copies of the weights are let go once the device holds them, and nothing later needs them. */
+/**
+ * The encoders' Java copies are let go once the device holds them, and nothing later needs them; the model never
+ * has a Java copy (its values are read when it is built: WeightSourceTest), and its loaded header is let go too.
+ */
 class AtlasInputsTest {
   @TempDir
   Path dir;

@@ -36,7 +36,9 @@ class GenerationEdgeCaseTest {
     String hook = "blocks.1.mlp.hook_post";
     TinyInputs in = new TinyInputs(dir, hook, Architecture.STANDARD, 12, 16, 9);
     // Neuron 0 of layer 1 becomes constant: its input weights are zero, its bias fixed.
-    Gpt2Weights w = Gpt2Weights.load(in.model);
+    // Gpt2Weights.load reads values on demand: take them all once, change them, and save that copy.
+    Gpt2Weights loaded = Gpt2Weights.load(in.model);
+    Gpt2Weights w = Gpt2Weights.of(loaded.config(), new java.util.TreeMap<>(loaded.all()));
     int dMlp = w.config().dMlp();
     float[] fc = w.get("h.1.mlp.c_fc.weight").data();
     for (int d = 0; d < w.config().nEmbd(); d++) fc[d * dMlp + CONSTANT_NEURON] = 0f;

@@ -131,6 +131,11 @@ class GenerationMemoryTest {
       String msg = err.toString().strip();
       assertEquals(1, msg.lines().count(), msg);
       assertTrue(msg.contains("--memory 64 KiB is too small for this run: it needs at least --memory "), msg);
+      // The model alone does not fit: the line names its size (parameters and bytes).
+      long params = org.featureatlas.model.Models.load(in.model).parameterCount();
+      assertTrue(4 * params > 64 << 10, "the model must be larger than the budget: " + params);
+      assertTrue(msg.contains(String.format(java.util.Locale.ROOT, "the model alone (%,d parameters, %s as float32",
+          params, MemoryBudget.format(4 * params))), msg);
       assertEquals(before, list(dir), cmd + " wrote something");
     }
   }

@@ -63,6 +63,42 @@ class MemoryBudgetTest {
     assertTrue(got <= max * MemoryBudget.DEFAULT_PERCENT / 100 && got >= max / 100 * MemoryBudget.DEFAULT_PERCENT - 100, got + " of " + max);
   }
 
+  /**
+   * Gemma 2 2B's sizes (d_model 2,304, d_mlp 9,216, 8 heads, vocabulary 256,000; 2,614,341,888 parameters counted by
+   * hand from its 26 layers) with a 16,384-feature SAE on the residual stream, batches of 4 x 128 positions.
+   */
+  static MemoryBudget.Sizes gemma2b() {
+    long perLayer = 2L * 2048 * 2304 + 2L * 1024 * 2304 + 3L * 2304 * 9216 + 4 * 2304; // q, o; k, v; MLP; norms
+    long params = 256_000L * 2304 + 26 * perLayer + 2304;
+    assertEquals(2_614_341_888L, params);
+    Gpt2Config c = new Gpt2Config(26, 8, 2304, 8192, 256_000, 9216, 1e-6, "gelu_new"); // the sizes the budget reads
+    int dSae = 16384;
+    return new MemoryBudget.Sizes(c, params, 2L * dSae * 2304 + dSae + 2304, dSae, 2304, 0, 4 * 128, 128, 70, 11, 5, 10,
+        40, 3);
+  }
+
+  @Test
+  void buildingTheModelHoldsItOnceWithTwoSmallBuffers() {
+    MemoryBudget.Sizes s = gemma2b();
+    MemoryBudget.Plan p = MemoryBudget.of(64 * G).plan(s);
+    assertEquals(4 * s.modelParams() + 20 * M + 4 * s.saeParams(), p.loadBytes());
+    // A tiny model: the buffers are at most two float32 copies of the largest tensor, so of the model.
+    MemoryBudget.Sizes tiny = new MemoryBudget.Sizes(s.model(), 1000, 10, 4, 2304, 0, 128, 128, 70, 11, 5, 10, 40, 3);
+    assertEquals(4000 + 8000 + 40, MemoryBudget.of(G).plan(tiny).loadBytes());
+  }
+
+  @Test
+  void aModelLargerThanTheBudgetIsNamedWithItsSize() {
+    AtlasException e = assertThrows(AtlasException.class, () -> MemoryBudget.of(8 * G).plan(gemma2b()).check());
+    String msg = e.getMessage();
+    assertTrue(msg.startsWith("--memory 8.0 GiB is too small for this run: it needs at least --memory "), msg);
+    assertTrue(msg.contains("the model alone (2,614,341,888 parameters, 9.7 GiB as float32 on the device) does not fit"), msg);
+    assertEquals(1, msg.lines().count());
+    // A budget that holds the model but not the run still names the model's size among the parts.
+    String tight = assertThrows(AtlasException.class, () -> MemoryBudget.of(11 * G).plan(gemma2b()).check()).getMessage();
+    assertTrue(tight.contains("(the model 2,614,341,888 parameters, 9.7 GiB as float32, "), tight);
+  }
+
   /** GPT-2 small with a 24,576-feature SAE on the residual stream, batches of 16 x 128 positions. */
   static MemoryBudget.Sizes gpt2(int dSae) {
     Gpt2Config c = new Gpt2Config(12, 12, 768, 1024, 50257, 3072, 1e-5, "gelu_new");

@@ -128,7 +128,6 @@ class SafeTensorsTest {
     byte[] h = header.getBytes(StandardCharsets.UTF_8);
     long dataStart = 8 + h.length;
     assertTrue(dataStart + begin < (1L << 31) && dataStart + end > (1L << 31));
-    assertTrue(begin < SafeTensors.CHUNK * 2 && end > SafeTensors.CHUNK * 2, "must cross a mapping chunk");
     try (FileChannel ch = FileChannel.open(f, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
       ByteBuffer head = RawSafeTensors.le(8 + h.length).putLong(h.length).put(h);
       head.flip();
