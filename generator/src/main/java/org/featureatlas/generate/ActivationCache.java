@@ -107,25 +107,36 @@ final class ActivationCache {
     private final int dSae;
     private final int dSaeB;
     private final boolean correlations;
+    /** Whether x is decoded (always for the correlations; for the windows before a post-norm). */
+    private final boolean keepX;
     private int next;
     private DataInputStream in;
     private Path current;
 
     /** Decodes f and the residual stream (x and encoder B's non-zeros are skipped). */
     Reader(List<Path> files, int dSae) {
-      this(files, dSae, 0, false);
+      this(files, dSae, 0, false, false);
     }
 
-    private Reader(List<Path> files, int dSae, int dSaeB, boolean correlations) {
+    private Reader(List<Path> files, int dSae, int dSaeB, boolean correlations, boolean keepX) {
       this.files = files;
       this.dSae = dSae;
       this.dSaeB = dSaeB;
       this.correlations = correlations;
+      this.keepX = keepX || correlations;
+    }
+
+    /**
+     * Decodes f and the residual stream for pass C's windows, and x too when {@code withX} (a hook before a
+     * post-norm, whose ablation recomputes the norm from the hook values).
+     */
+    static Reader forWindows(List<Path> files, int dSae, boolean withX) {
+      return new Reader(files, dSae, 0, false, withX);
     }
 
     /** Decodes f, x and encoder B's non-zeros ({@code dSaeB} 0 without encoder B); skips the residual stream. */
     static Reader forCorrelations(List<Path> files, int dSae, int dSaeB) {
-      return new Reader(files, dSae, dSaeB, true);
+      return new Reader(files, dSae, dSaeB, true, true);
     }
 
     /** The next block, or null at the end. */
@@ -157,7 +168,7 @@ final class ActivationCache {
             throw new AtlasException(current + ": activation cache is corrupt");
           }
           SparseBatch f = readSparse(rows, nnz, dSae, true);
-          float[] x = readFloats(rows * dIn, correlations);
+          float[] x = readFloats(rows * dIn, keepX);
           SparseBatch fB = nnzB < 0 ? null : readSparse(rows, nnzB, dSaeB, correlations);
           float[] resid = readFloats(rows * dModel, !correlations);
           return new Block(batch, firstSequence, f, dModel, resid, dIn, x, fB);

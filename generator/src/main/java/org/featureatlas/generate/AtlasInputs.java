@@ -101,8 +101,6 @@ record AtlasInputs(
     ModelConfig cfg = weights.config();
     SaeWeights sae = SaeWeights.load(req.sae());
     HookPoint hook = hookOf(sae, req.sae(), cfg, req.model());
-    String refusal = cfg.ablationRefusal(hook); // pass C's ablation must be exact (feature-math.md section 6)
-    Check.file(refusal == null, req.model().resolve("config.json"), refusal);
     SaeWeights saeB = null;
     if (req.saeB() != null) {
       saeB = SaeWeights.load(req.saeB());

@@ -349,7 +349,10 @@ public final class Generation {
     // With more than one block, each batch's logits are computed once and kept on disk for the later blocks.
     Path scratch = blocks.size() > 1 ? TempDirs.create(out, "work") : null;
     try (LogitsSpill spill = scratch == null ? null : new LogitsSpill(scratch.resolve("logits.f32"))) {
-      WindowPass windows = new WindowPass(model, effects, in.dataset(), set.windowLeft(), set.windowRight(), set.hoverK(), spill);
+      // Before a post-norm the ablation recomputes the norm from the cached hook values (feature-math.md section 6).
+      PostNormPath post = PostNormPath.of(model, in.hook(), effects);
+      WindowPass windows = new WindowPass(model, effects, in.dataset(), set.windowLeft(), set.windowRight(), set.hoverK(),
+          spill, post);
       Map<Integer, WindowPass.BatchPairs> pending = new HashMap<>();
       try (ProgressBar bar = Progress.bar("pass C: windows", (long) blocks.size() * byBatch.size(), "batch")) {
         for (int k = 0; k < blocks.size(); k++) {
@@ -358,7 +361,7 @@ public final class Generation {
           int toChunk = b[b.length - 1] / effects.chunk + 1;
           WindowPass.VBlock v = new WindowPass.VBlock(fromChunk * effects.chunk, effects.centred(fromChunk, toChunk, b));
           boolean last = k == blocks.size() - 1;
-          try (ActivationCache.Reader reader = new ActivationCache.Reader(caches, in.dSae())) {
+          try (ActivationCache.Reader reader = ActivationCache.Reader.forWindows(caches, in.dSae(), post != null)) {
             for (ActivationCache.Block block; (block = reader.next()) != null; ) {
               List<Selection.Ref> batchRefs = byBatch.get(block.batch());
               if (batchRefs == null) continue;

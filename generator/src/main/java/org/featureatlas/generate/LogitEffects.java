@@ -16,16 +16,19 @@ import org.featureatlas.model.FinalNorm;
 import org.featureatlas.model.Gpt2Model;
 import org.featureatlas.model.HookPoint;
 import org.featureatlas.model.LanguageModel;
+import org.featureatlas.model.PostNorm;
 
 /**
  * Weight-only quantities of every feature. With {@code u_i = W_dec[i] W_down} (W_down = the linear map from the
  * hook to the block's write, {@link LanguageModel#toResidual}: the down projection for mlp.hook_post, the output
- * projection for attn.hook_z, else the identity) and {@code W_U[d, v] = scale[d] * unembed[v, d]} (the final
- * norm's multiplier folded in):
+ * projection for attn.hook_z, else the identity; times a post-norm's multiplier where one follows,
+ * {@link LanguageModel#postNorm}, its data-dependent scale left out) and {@code W_U[d, v] = scale[d] * unembed[v, d]}
+ * (the final norm's multiplier folded in):
  * the logit effect {@code v_i = u_i W_U} centred over the vocabulary (tables and histogram), and for the
  * ablation of pass C the direction {@code ~u_i = u_i - mean(u_i)} (for a LayerNorm final norm; {@code ~u_i = u_i}
  * for RMSNorm, which does not centre) and {@code ~v_i = ~u_i W_U}. Also the
- * neuron alignment of each decoder row.
+ * neuron alignment of each decoder row. For a hook before a post-norm the host keeps {@code W_dec[i] W_down} before
+ * the norm instead of {@code ~u_i} ({@link #uBeforeNorm}, for {@link PostNormPath}).
  *
  * <p>{@code v} is formed in chunks of {@code chunk} features ({@code u[from:to] W_U}, one product per
  * chunk) and never held whole: {@link #compute} keeps only each feature's tables and {@code max|~v_i|}, and
@@ -38,8 +41,12 @@ final class LogitEffects implements RecordPart, AutoCloseable {
   final int dModel;
   final int vocab;
   final int chunk;
-  /** [dSae * dModel] centred direct-path directions. */
+  /** [dSae * dModel] centred direct-path directions; null for a hook before a post-norm. */
   final float[] uCentred;
+  /** [dSae * dModel] {@code W_dec[i] W_down} before the post-norm, for a hook before one; else null. */
+  final float[] uBeforeNorm;
+  /** Whether the final norm centres (LayerNorm). */
+  final boolean centres;
   /** [vocab] the final norm's bias times the unembedding, plus the unembedding bias: the logits' constant part (0 for RMSNorm). */
   final float[] logitBias;
   /** max_v |~v_i[v]| per feature, which bounds the ablation's logit change. */
@@ -51,8 +58,8 @@ final class LogitEffects implements RecordPart, AutoCloseable {
   private final float[] meanU; // [dSae]
   private final float[] wUSum; // [vocab]
 
-  private LogitEffects(NDManager manager, NDArray u, NDArray wU, int chunk, float[] uCentred, float[] meanU,
-      float[] wUSum, float[] logitBias) {
+  private LogitEffects(NDManager manager, NDArray u, NDArray wU, int chunk, float[] uCentred, float[] uBeforeNorm,
+      boolean centres, float[] meanU, float[] wUSum, float[] logitBias) {
     this.manager = manager;
     this.u = u;
     this.wU = wU;
@@ -61,6 +68,8 @@ final class LogitEffects implements RecordPart, AutoCloseable {
     this.dModel = (int) u.getShape().get(1);
     this.vocab = (int) wU.getShape().get(1);
     this.uCentred = uCentred;
+    this.uBeforeNorm = uBeforeNorm;
+    this.centres = centres;
     this.meanU = meanU;
     this.wUSum = wUSum;
     this.logitBias = logitBias;
@@ -73,7 +82,9 @@ final class LogitEffects implements RecordPart, AutoCloseable {
     NDManager m = parent.newSubManager();
     try {
       NDArray dec = Gpt2Model.toNd(wDec, m); // [dSae, dIn]
-      NDArray u = model.toResidual(hook, dec); // [dSae, dModel]
+      NDArray toNorm = model.toResidual(hook, dec); // [dSae, dModel]
+      PostNorm post = model.postNorm(hook);
+      NDArray u = post == null ? toNorm : toNorm.mul(post.scale()); // [dSae, dModel]
       FinalNorm norm = model.finalNorm();
       NDArray unembed = model.unembed(); // [vocab, dModel]
       NDArray scaled = unembed.mul(norm.scale(m)); // [vocab, dModel]
@@ -89,9 +100,15 @@ final class LogitEffects implements RecordPart, AutoCloseable {
       // ~u: centred over d_model when the final norm centres (LayerNorm), u itself for RMSNorm.
       NDArray meanU = norm.kind().centres() ? u.mean(new int[] {1}, true) // [dSae, 1]
           : m.zeros(new Shape(u.getShape().get(0), 1)); // [dSae, 1]
-      float[] uCentred = u.sub(meanU).toFloatArray(); // [dSae, dModel]
-      LogitEffects e = new LogitEffects(m, u, wU, chunk, uCentred, meanU.toFloatArray(), wUSum.toFloatArray(),
-          bias.toFloatArray());
+      // The host keeps ~u, or for a hook before a post-norm the directions before the norm (never both).
+      float[] uCentred = post == null ? u.sub(meanU).toFloatArray() : null; // [dSae, dModel]
+      float[] uBeforeNorm = null;
+      if (post != null) {
+        uBeforeNorm = toNorm.toFloatArray(); // [dSae, dModel]
+        toNorm.close(); // u alone stays on the device
+      }
+      LogitEffects e = new LogitEffects(m, u, wU, chunk, uCentred, uBeforeNorm, norm.kind().centres(),
+          meanU.toFloatArray(), wUSum.toFloatArray(), bias.toFloatArray());
       e.tables(nLogits, nBins, tick);
       return e;
     } catch (RuntimeException | Error e) {
@@ -152,6 +169,27 @@ final class LogitEffects implements RecordPart, AutoCloseable {
       }
     }
     return rows;
+  }
+
+  /**
+   * The logits of residual-stream directions {@code rows [n, dModel]} as pass C adds them to a row's raw logits:
+   * {@code ~w W_U} ({@code ~w} centred over d_model when the final norm centres), row-major {@code [n, vocab]}, one
+   * product on the device.
+   */
+  float[] directionLogits(float[] rows, int n) {
+    float[] out;
+    try (NDManager m = manager.newSubManager()) {
+      out = m.create(rows, new Shape(n, dModel)).matMul(wU).toFloatArray(); // [n, vocab]
+    }
+    if (centres) {
+      for (int r = 0; r < n; r++) {
+        double mean = 0;
+        for (int j = 0; j < dModel; j++) mean += rows[r * dModel + j];
+        float fm = (float) (mean / dModel);
+        for (int t = 0; t < vocab; t++) out[r * vocab + t] -= fm * wUSum[t];
+      }
+    }
+    return out;
   }
 
   /** max_v |~v_i[v]|: with the row's own term, a bound of the ablation's logit change. */

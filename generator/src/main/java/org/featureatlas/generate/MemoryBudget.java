@@ -130,9 +130,19 @@ public final class MemoryBudget {
    * @param hoverK log-prob changes shown each way per token
    * @param nLogits entries of a logit table
    * @param nBins histogram bins
+   * @param postNorm whether the hook lies before a post-norm ({@link ModelConfig#hasPostNorm}), whose ablation in
+   *     pass C needs the hook values and the logits of each ablated row's write
    */
   record Sizes(ModelConfig model, long modelParams, long saeParams, int dSae, int dIn, int dSaeB, int batchRows,
-      int seqLen, int shownPerFeature, int window, int hoverK, int nLogits, int nBins, int nUnits) {}
+      int seqLen, int shownPerFeature, int window, int hoverK, int nLogits, int nBins, int nUnits, boolean postNorm) {
+
+    /** The sizes of a run on a hook without a post-norm. */
+    Sizes(ModelConfig model, long modelParams, long saeParams, int dSae, int dIn, int dSaeB, int batchRows,
+        int seqLen, int shownPerFeature, int window, int hoverK, int nLogits, int nBins, int nUnits) {
+      this(model, modelParams, saeParams, dSae, dIn, dSaeB, batchRows, seqLen, shownPerFeature, window, hoverK,
+          nLogits, nBins, nUnits, false);
+    }
+  }
 
   /** The sizes of a run with inputs {@code in}, settings {@code set} and {@code batchSize} sequences per batch. */
   static Sizes sizes(AtlasInputs in, GenerateSettings set, int batchSize) {
@@ -141,7 +151,8 @@ public final class MemoryBudget {
     int batchRows = Math.min(batchSize, in.dataset().nSeq()) * in.dataset().seqLen();
     return new Sizes(in.modelConfig(), modelParams, saeParams, in.dSae(), in.dIn(), in.dSaeB(), batchRows,
         in.dataset().seqLen(), set.topK() + set.nIntervals() * set.perInterval(),
-        set.windowLeft() + set.windowRight() + 1, set.hoverK(), set.nLogits(), set.nBins(), set.nUnits());
+        set.windowLeft() + set.windowRight() + 1, set.hoverK(), set.nLogits(), set.nBins(), set.nUnits(),
+        in.modelConfig().hasPostNorm(in.hook()));
   }
 
   /** How this budget splits for a run of {@code sizes}. */
@@ -279,10 +290,16 @@ public final class MemoryBudget {
       return bytes - fixedBytes();
     }
 
-    /** Pass C's logits of one batch: PyTorch's and the shifted Java copy, with the batch's residual rows. */
+    /**
+     * Pass C's logits of one batch: PyTorch's and the shifted Java copy, with the batch's residual rows; before a
+     * post-norm also the batch's hook values (read from the cache, gathered, on the device), the norm's input and
+     * the write of each row (device, Java float and double copies), and the logits of the writes (PyTorch and Java).
+     */
     long logitsBatchBytes() {
       ModelConfig c = s.model();
-      return 8L * s.batchRows() * (c.vocabSize() + 2L * c.dModel());
+      long logits = 8L * s.batchRows() * (c.vocabSize() + 2L * c.dModel());
+      if (!s.postNorm()) return logits;
+      return logits + 4L * s.batchRows() * (2L * c.vocabSize() + 3L * s.dIn() + 6L * c.dModel());
     }
 
     /**

@@ -28,9 +28,12 @@ import org.featureatlas.model.LanguageModel;
  * where sigma, sigma' are the final norm's scales of r and r' (LayerNorm: of the centred vectors; RMSNorm: the root
  * mean square of the vectors themselves, with {@code b = 0} and {@code ~v = v}); {@link Ablation} evaluates this on the
  * logits shifted by their maximum. With a final-logit soft cap (Gemma 2) the change is no longer linear in
- * {@code ~v}: the rows keep their raw logits and {@link SoftCapAblation} applies the cap before and after
- * the change, exactly, in double. The final residual stream comes from pass A's cache, so this pass
- * runs only ln_f and the unembedding, and only for the positions it ablates.
+ * {@code ~v}: the rows keep their raw logits and {@link DoubleAblation} applies the cap before and after
+ * the change, exactly, in double. For a hook before a post-norm (Gemma 2's {@code mlp.hook_post} and
+ * {@code attn.hook_z}) the norm is recomputed at each ablated position ({@link PostNormPath}): the change adds a
+ * multiple of the row's own write, whose logits {@code omega} are formed once per row, and {@link DoubleAblation}
+ * runs too. The final residual stream (and, before a post-norm, the hook values) come from pass A's cache, so this
+ * pass runs only ln_f and the unembedding (and the hook's projection), and only for the positions it ablates.
  *
  * <p>The {@code ~v} rows come in blocks of features ({@link VBlock}, sized by the memory budget). For each
  * block the caller sweeps the cache: {@link #pairs} lists a batch's ablations once, {@link #ablate} runs
@@ -52,15 +55,21 @@ final class WindowPass {
   /** Whether the final norm centres (LayerNorm); RMSNorm's scale is of the uncentred vector. */
   private final boolean centres;
   private final LogitsSpill spill;
-  /** The final-logit soft cap (0: none): with one, the rows keep their raw logits and {@link SoftCapAblation} runs. */
+  /** The final-logit soft cap (0: none). */
   private final double softcap;
+  /** The direct path through a post-norm, or null when the hook's write is linear in its value. */
+  private final PostNormPath post;
+  /** Whether {@link DoubleAblation} runs (a soft cap or a post-norm): the rows then keep their raw logits, unshifted. */
+  private final boolean exactDouble;
 
   /**
    * @param spill where each batch's shifted logits are kept between {@code ~v} blocks, or null when pass C
    *     runs in one block (then every call of {@link #ablate} computes its batch's logits)
+   * @param post the direct path through the hook's post-norm, or null where there is none (the blocks given to
+   *     {@link #ablate} then need no hook values)
    */
   WindowPass(LanguageModel model, LogitEffects effects, TokenDataset data, int left, int right, int hoverK,
-      LogitsSpill spill) {
+      LogitsSpill spill, PostNormPath post) {
     this.model = model;
     this.spill = spill;
     this.effects = effects;
@@ -71,6 +80,8 @@ final class WindowPass {
     this.eps = model.finalNorm().eps();
     this.centres = model.finalNorm().kind().centres();
     this.softcap = model.finalSoftcap();
+    this.post = post;
+    this.exactDouble = softcap > 0 || post != null;
   }
 
   /** Ablation results at one (batch row, feature). */
@@ -93,6 +104,8 @@ final class WindowPass {
     double[] logRowSum;
     /** Where the batch's shifted logits start in the spill file, in floats (with a spill, once computed). */
     long spillOffset = -1;
+    /** Before a post-norm: where the logits of the rows' writes start in the spill file, in floats. */
+    long omegaOffset = -1;
 
     private BatchPairs(int batch, List<Selection.Ref> refs, Map<Long, Integer> pairIndex, int[] pairRow, int[] pairFeature) {
       this.batch = batch;
@@ -226,19 +239,24 @@ final class WindowPass {
     // those of a one-block run; with a spill, later blocks read back only the rows they need.
     int[] rowAt = new int[nRows];
     float[] shifted;
+    // Before a post-norm: each row's m, rms(m) and write, recomputed for all the batch's rows in every block (the
+    // same product each time), and the logits of the writes (omega), formed once per batch like the logits.
+    PostNormPath.Rows postRows = post == null ? null : post.rows(block.x(), block.dIn(), rows, parent);
+    float[] omega = null;
     if (pairs.maxAbsD == null || spill == null) {
       float[] all;
       try (NDManager m = parent.newSubManager()) {
         NDArray x = m.create(resid, new Shape(nRows, dModel)); // [rows, dModel]
-        // With a final soft cap the rows keep their raw (pre-cap) logits, unshifted, for SoftCapAblation.
+        // For DoubleAblation the rows keep their raw (pre-cap) logits, unshifted.
         all = (softcap > 0 ? model.rawLogits(x) : model.logits(x)).toFloatArray(); // [rows, vocab]
       }
+      if (post != null) omega = effects.directionLogits(postRows.write(), nRows); // [rows, vocab]
       float[] bias0 = effects.logitBias;
       ThreadLocal<Ablation> prep = ThreadLocal.withInitial(() -> Ablation.create(vocab, hoverK));
       // Per row: shift the logits by their maximum (in place), bound |m - b|, and log(sum e^m).
       float[] maxAbsD = new float[nRows];
       double[] logRowSum = new double[nRows];
-      if (softcap == 0) {
+      if (!exactDouble) {
         IntStream.range(0, nRows).parallel().forEach(r -> {
           Ablation kernel = prep.get();
           maxAbsD[r] = kernel.shiftRow(all, r * vocab, bias0);
@@ -247,7 +265,10 @@ final class WindowPass {
       }
       pairs.maxAbsD = maxAbsD;
       pairs.logRowSum = logRowSum;
-      if (spill != null) pairs.spillOffset = spill.append(all, nRows * vocab);
+      if (spill != null) {
+        pairs.spillOffset = spill.append(all, nRows * vocab);
+        if (omega != null) pairs.omegaOffset = spill.append(omega, nRows * vocab);
+      }
       for (int r = 0; r < nRows; r++) rowAt[r] = r * vocab;
       shifted = all;
     } else {
@@ -260,11 +281,13 @@ final class WindowPass {
         }
       }
       shifted = new float[needed * vocab];
+      if (post != null) omega = new float[needed * vocab];
       int k = 0;
       for (int r = 0; r < nRows; r++) {
         if (!need[r]) continue;
         rowAt[r] = k * vocab;
         spill.read(pairs.spillOffset + (long) r * vocab, shifted, k * vocab, vocab);
+        if (omega != null) spill.read(pairs.omegaOffset + (long) r * vocab, omega, k * vocab, vocab);
         k++;
       }
     }
@@ -272,8 +295,9 @@ final class WindowPass {
     float[] maxAbsD = pairs.maxAbsD;
     double[] logRowSum = pairs.logRowSum;
     ThreadLocal<Ablation> kernels = ThreadLocal.withInitial(() -> Ablation.create(vocab, hoverK));
-    ThreadLocal<SoftCapAblation> capKernels = softcap > 0
-        ? ThreadLocal.withInitial(() -> new SoftCapAblation(vocab, hoverK, softcap)) : null;
+    ThreadLocal<DoubleAblation> doubleKernels = exactDouble
+        ? ThreadLocal.withInitial(() -> new DoubleAblation(vocab, hoverK, softcap)) : null;
+    float[] omegaRows = omega;
     // LayerNorm scale of every row's final residual stream, and the centred rows.
     double[] sigma = new double[nRows];
     float[] centred = new float[resid.length];
@@ -308,13 +332,20 @@ final class WindowPass {
       int slot = slotOf[p];
       int feature = pairFeature[p];
       double act = f.get(row, feature);
+      int t = row % seqLen;
+      int next = t + 1 < seqLen ? ids[(int) (firstPos + row + 1)] : -1;
+      if (post != null) {
+        PostNormPath.Change c = post.change(postRows, slot, feature, act, centred, slot * dModel, sigma[slot], eps);
+        Ablation.Result res = doubleKernels.get().run(shifted, rowAt[slot], bias, v.row(feature), c.k1(), c.beta(),
+            omegaRows, rowAt[slot], c.gamma(), next);
+        results[p] = new PairResult(res.top(), res.bottom(), res.nextTokenChange());
+        return;
+      }
       // sigma' of r - f ~u (the ablated, centred residual).
       double ss = effects.ablatedSumSq(centred, slot * dModel, act, feature);
       double sigmaAbl = Math.sqrt(ss / dModel + eps);
-      int t = row % seqLen;
-      int next = t + 1 < seqLen ? ids[(int) (firstPos + row + 1)] : -1;
-      if (capKernels != null) {
-        Ablation.Result res = capKernels.get().run(shifted, rowAt[slot], bias, v.row(feature), sigma[slot] / sigmaAbl - 1,
+      if (doubleKernels != null) {
+        Ablation.Result res = doubleKernels.get().run(shifted, rowAt[slot], bias, v.row(feature), sigma[slot] / sigmaAbl - 1,
             act / sigmaAbl, next);
         results[p] = new PairResult(res.top(), res.bottom(), res.nextTokenChange());
         return;

@@ -111,17 +111,9 @@ public record Gemma2Config(int nLayer, int dModel, int nHead, int nKvHead, int d
     return NormKind.RMS_NORM;
   }
 
-  /**
-   * Pass C's ablation is exact only where the hook reaches the residual stream linearly: the post-norms after
-   * {@code attn.hook_z} / {@code mlp.hook_post} are not (yet) supported there. Final-logit soft-capping is
-   * (pass C's soft-capped path, {@code SoftCapAblation}).
-   */
+  /** {@code mlp.hook_post} and {@code attn.hook_z}: {@code post_feedforward_layernorm} / {@code post_attention_layernorm} follow their projections. */
   @Override
-  public String ablationRefusal(HookPoint hook) {
-    if (hook.site() == HookSite.MLP_POST || hook.site() == HookSite.ATTN_Z) {
-      return "hook " + hook + " is not supported by generation for gemma2 (the post-norm between it and the "
-          + "residual stream makes the ablation's direct path non-linear)";
-    }
-    return null;
+  public boolean hasPostNorm(HookPoint hook) {
+    return hook.site() == HookSite.MLP_POST || hook.site() == HookSite.ATTN_Z;
   }
 }

@@ -135,30 +135,35 @@ public final class Gemma2Model extends DecoderModel {
   }
 
   /**
-   * {@code mlp.hook_post} through {@code down_proj}, {@code attn.hook_z} through {@code o_proj}, each then times its
-   * post-norm's multiplier {@code 1 + w} (the post-norm's data-dependent scale left out: feature-math.md section 6);
-   * no biases. The identity for every other site.
+   * {@code mlp.hook_post} through {@code down_proj}, {@code attn.hook_z} through {@code o_proj}, without bias: the
+   * input of the post-norm that follows ({@link #postNorm}). The identity for every other site.
    */
   @Override
   public NDArray toResidual(HookPoint hook, NDArray values) {
     config.checkIn(hook);
     Block block = blocks.get(hook.layer());
-    NDArray scale;
-    NDArray out;
-    switch (hook.site()) {
-      case MLP_POST -> {
-        out = ((GatedMlp) block.mlp()).down().noBias(values); // [..., dModel]
-        scale = postMlpScale.get(hook.layer());
-      }
-      case ATTN_Z -> {
-        out = ((LlamaAttention) block.attention()).outProjection().noBias(values); // [..., dModel]
-        scale = postAttnScale.get(hook.layer());
-      }
-      default -> {
-        return values;
-      }
-    }
-    return out.mul(scale); // [..., dModel]
+    return switch (hook.site()) {
+      case MLP_POST -> ((GatedMlp) block.mlp()).down().noBias(values); // [..., dModel]
+      case ATTN_Z -> ((LlamaAttention) block.attention()).outProjection().noBias(values); // [..., dModel]
+      default -> values;
+    };
+  }
+
+  /**
+   * {@code post_feedforward_layernorm} after {@code mlp.hook_post} (no bias before it), {@code post_attention_layernorm}
+   * after {@code attn.hook_z} (with {@code o_proj}'s bias under {@code attention_bias}); null for every other site.
+   */
+  @Override
+  public PostNorm postNorm(HookPoint hook) {
+    config.checkIn(hook);
+    Block block = blocks.get(hook.layer());
+    return switch (hook.site()) {
+      case MLP_POST -> new PostNorm(postMlpScale.get(hook.layer()), config.rmsNormEps(),
+          ((GatedMlp) block.mlp()).down().bias());
+      case ATTN_Z -> new PostNorm(postAttnScale.get(hook.layer()), config.rmsNormEps(),
+          ((LlamaAttention) block.attention()).outProjection().bias());
+      default -> null;
+    };
   }
 
   @Override

@@ -47,12 +47,22 @@ public interface LanguageModel extends AutoCloseable {
   NDArray unembedBias();
 
   /**
-   * The linear map from a hook's value to the block's write into the residual stream, without bias, applied to
+   * The linear map from a hook's value towards the block's write into the residual stream, without bias, applied to
    * {@code values [..., width]}: the MLP's down projection for {@code mlp.hook_post}, the attention output
    * projection for {@code attn.hook_z}, the identity (returning {@code values} itself) for every other site.
-   * The result {@code [..., dModel]} is attached to {@code values}' manager.
+   * Where a norm follows the projection ({@link #postNorm}), this is the norm's input less its bias. The result
+   * {@code [..., dModel]} is attached to {@code values}' manager.
    */
   NDArray toResidual(HookPoint hook, NDArray values);
+
+  /**
+   * The norm between {@link #toResidual} and the residual stream at {@code hook} (Gemma 2's post-norms after
+   * {@code mlp.hook_post} and {@code attn.hook_z}), or null where the block's write is {@link #toResidual} plus a
+   * constant (every other family and site). {@link ModelConfig#hasPostNorm} says the same from the config.
+   */
+  default PostNorm postNorm(HookPoint hook) {
+    return null;
+  }
 
   @Override
   void close();

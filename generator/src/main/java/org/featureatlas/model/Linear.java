@@ -12,6 +12,11 @@ final class Linear {
     this.bias = bias;
   }
 
+  /** The bias {@code [out]}, or null. */
+  NDArray bias() {
+    return bias;
+  }
+
   /** {@code x [..., in]} to {@code [..., out]}. */
   NDArray apply(NDArray x) {
     NDArray y = noBias(x); // [..., out]

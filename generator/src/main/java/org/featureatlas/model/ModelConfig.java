@@ -51,11 +51,12 @@ public interface ModelConfig {
   }
 
   /**
-   * Why generation cannot ablate exactly at {@code hook} in this model (one clause, without the file name), or
-   * null when it can. Every family but Gemma 2 with its soft-capping and post-norms can.
+   * Whether a norm lies between {@code hook}'s value and its block's write into the residual stream, so that the
+   * write is not linear in the hook value (Gemma 2's {@code mlp.hook_post} and {@code attn.hook_z}); pass C then
+   * recomputes the norm at each ablated position ({@link LanguageModel#postNorm}).
    */
-  default String ablationRefusal(HookPoint hook) {
-    return null;
+  default boolean hasPostNorm(HookPoint hook) {
+    return false;
   }
 
   /** Fails unless the model has {@code hook}'s layer and site. */

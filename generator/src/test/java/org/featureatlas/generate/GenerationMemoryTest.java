@@ -96,6 +96,42 @@ class GenerationMemoryTest {
     assertTrue(pairs >= 3, "only " + pairs + " live duplicated pairs");
   }
 
+  /**
+   * Before a post-norm (Gemma 2's {@code mlp.hook_post}) pass C also keeps the logits of each ablated row's write on
+   * disk between blocks: the least budget's many blocks give the same bytes as one block.
+   */
+  @Test
+  void aHookBeforeAPostNormRunsManyBlocksAndChangesNoByte() throws Exception {
+    com.fasterxml.jackson.databind.node.ObjectNode c = org.featureatlas.model.TestFamilies.gemma2(4, 2, 50);
+    Path model = org.featureatlas.model.TestFamilies.write(dir.resolve("model"), c,
+        org.featureatlas.model.TestFamilies.gemma2Shapes(c), 5, "F32", 1).dir();
+    String hook = "blocks.1.mlp.hook_post";
+    Path sae = dir.resolve("sae");
+    Path saeB = dir.resolve("sae-b");
+    TinyInputs.saeWeights(Architecture.JUMPRELU, hook, 48, 48, 6).save(sae);
+    TinyInputs.saeWeights(Architecture.STANDARD, hook, 48, 40, 7).save(saeB);
+    int nSeq = 12;
+    int seqLen = 16;
+    int[] ids = new int[nSeq * seqLen];
+    java.util.Random r = new java.util.Random(8);
+    for (int i = 0; i < ids.length; i++) ids[i] = r.nextInt(50);
+    Path tokens = dir.resolve("tokens.npy");
+    org.featureatlas.io.Npy.writeInts(tokens, nSeq, seqLen, ids);
+    GenerateRequest req = new GenerateRequest(model, sae, saeB, tokens, null, null, "cpu", 5, SEED, null, null);
+    AtlasInputs in = AtlasInputs.load(req);
+    assertTrue(MemoryBudget.sizes(in, req.settings(), req.batchSize()).postNorm(), "the budget counts the post-norm");
+    long least = minimum(req, CHUNK);
+
+    String wide = run(req, new MemoryBudget(1L << 40, CHUNK), dir.resolve("wide"));
+    String tiny = run(req, new MemoryBudget(least, CHUNK), dir.resolve("tiny"));
+    assertEquals(1, blocks(wide), wide);
+    assertTrue(blocks(tiny) >= 8, tiny);
+    GenerationDeterminismTest.assertSameTree(dir.resolve("wide"), dir.resolve("tiny"));
+    try (Stream<Path> left = Files.list(dir)) {
+      assertEquals(List.of(), left.filter(p -> p.getFileName().toString().startsWith(".")).toList());
+    }
+  }
+
   @Test
   void aBudgetBelowTheLeastStopsBeforeWritingAnything() throws Exception {
     TinyInputs in = new TinyInputs(dir, HOOK, Architecture.STANDARD, 6, 16, 32);

@@ -77,6 +77,24 @@ class MemoryBudgetTest {
         40, 3);
   }
 
+  /**
+   * Before a post-norm pass C's batch also holds the batch's hook values (read, gathered, on the device), the norm's
+   * input and write per row, and the logits of the writes: {@code 4 R (2 V + 3 I + 6 D)} more (docs/generation.md).
+   */
+  @Test
+  void aHookBeforeAPostNormCountsItsRowsInPassC() {
+    MemoryBudget.Sizes r = gemma2b();
+    MemoryBudget.Sizes s = new MemoryBudget.Sizes(r.model(), r.modelParams(), r.saeParams(), r.dSae(), 9216, 0,
+        r.batchRows(), r.seqLen(), 70, 11, 5, 10, 40, 3, true);
+    MemoryBudget.Sizes linear = new MemoryBudget.Sizes(r.model(), r.modelParams(), r.saeParams(), r.dSae(), 9216, 0,
+        r.batchRows(), r.seqLen(), 70, 11, 5, 10, 40, 3);
+    MemoryBudget.Plan p = MemoryBudget.of(64 * G).plan(s);
+    long rows = 4 * 128;
+    assertEquals(8 * rows * (256_000 + 2 * 2304), MemoryBudget.of(64 * G).plan(linear).logitsBatchBytes());
+    assertEquals(8 * rows * (256_000 + 2 * 2304) + 4 * rows * (2 * 256_000 + 3 * 9216 + 6 * 2304), p.logitsBatchBytes());
+    assertTrue(p.passCBytes() > MemoryBudget.of(64 * G).plan(linear).passCBytes());
+  }
+
   @Test
   void buildingTheModelHoldsItOnceWithTwoSmallBuffers() {
     MemoryBudget.Sizes s = gemma2b();

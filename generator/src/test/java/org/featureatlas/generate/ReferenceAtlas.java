@@ -32,7 +32,9 @@ final class ReferenceAtlas {
   /**
    * The float64 model the reference runs: hook values, final residual and logits of one sequence, logits of a
    * changed final residual (the real final norm), the final norm's multiplier, the unembedding, and the linear
-   * map from a hook to its block's write ({@code [dIn][dModel]}, null for the identity).
+   * map from a hook to its block's write ({@code [dIn][dModel]}, null for the identity; before a post-norm, with the
+   * norm's multiplier folded in, as the logit effects define it). Where a post-norm makes the write non-linear,
+   * {@link #write} gives it exactly, and the ablation goes through it (feature-math.md section 6).
    */
   interface Net {
     double[][][] run(int[] seq, HookPoint hook); // {hook values [seq][dIn], final residual [seq][dModel], logits [seq][vocab]}
@@ -44,6 +46,11 @@ final class ReferenceAtlas {
     double unembed(int token, int d);
 
     double[][] wDown(HookPoint hook);
+
+    /** The block's write into the residual stream for the hook value {@code value}, or null where it is linear. */
+    default double[] write(HookPoint hook, double[] value) {
+      return null;
+    }
 
     int dModel();
 
@@ -92,6 +99,8 @@ final class ReferenceAtlas {
   }
 
   final Net w;
+  final HookPoint hook;
+  final SaeWeights sae;
   final int nSeq;
   final int seqLen;
   final int[] ids;
@@ -113,6 +122,8 @@ final class ReferenceAtlas {
 
   ReferenceAtlas(Net w, SaeWeights sae, SaeWeights saeB, int[] ids, int nSeq, int seqLen, HookPoint hook, boolean centre) {
     this.w = w;
+    this.hook = hook;
+    this.sae = sae;
     this.nSeq = nSeq;
     this.seqLen = seqLen;
     this.ids = ids;
@@ -368,10 +379,22 @@ final class ReferenceAtlas {
     return new Window(s, t, f[p][i], start, tokens, acts, loss, topIds, topVals, botIds, botVals);
   }
 
-  /** log_softmax(logits) - log_softmax(logits after removing f_i u_i from the final residual at p). */
+  /**
+   * log_softmax(logits) - log_softmax(logits after removing f_i u_i from the final residual at p); where the block's
+   * write is not linear in the hook value (a post-norm), after removing write(x) - write(x - f_i W_dec[i]).
+   */
   double[] change(int i, int p) {
     double[] r = finalResid[p].clone();
-    for (int d = 0; d < r.length; d++) r[d] -= f[p][i] * u[i][d];
+    double[] before = w.write(hook, x[p]);
+    if (before == null) {
+      for (int d = 0; d < r.length; d++) r[d] -= f[p][i] * u[i][d];
+    } else {
+      double[] ablated = x[p].clone();
+      int dIn = ablated.length;
+      for (int j = 0; j < dIn; j++) ablated[j] -= f[p][i] * sae.wDec().data()[i * dIn + j];
+      double[] after = w.write(hook, ablated);
+      for (int d = 0; d < r.length; d++) r[d] -= before[d] - after[d];
+    }
     double[] clean = ReferenceGpt2.logSoftmax(logits[p]);
     double[] ablated = ReferenceGpt2.logSoftmax(w.logitsOf(r));
     double[] out = new double[clean.length];

@@ -134,42 +134,53 @@ class Gemma2ModelTest {
   }
 
   @Test
-  void toResidualFoldsThePostNormWeightAndTheFinalNormIsUnitOffset() throws Exception {
+  void toResidualStopsAtThePostNormWhichPostNormNamesAndTheFinalNormIsUnitOffset() throws Exception {
     ObjectNode c = TestFamilies.gemma2(4, 2, 40);
+    c.put("attention_bias", true);
     TestFamilies.Written w = TestFamilies.write(dir.resolve("r"), c, TestFamilies.gemma2Shapes(c), 5, "F32", 1);
     ModelWeights weights = Models.load(w.dir());
     try (NDManager root = NDManager.newBaseManager("PyTorch");
         LanguageModel m = weights.newModel(root);
         NDManager batch = root.newSubManager()) {
+      // mlp.hook_post: down_proj alone, then post_feedforward_layernorm (1 + w), no bias.
       float[] post = new float[48];
       post[7] = 1f;
-      NDArray v = batch.create(post, new Shape(1, 48));
-      float[] got = m.toResidual(HookPoint.parse("blocks.1.mlp.hook_post"), v).toFloatArray();
+      HookPoint mlp = HookPoint.parse("blocks.1.mlp.hook_post");
+      float[] got = m.toResidual(mlp, batch.create(post, new Shape(1, 48))).toFloatArray();
       float[] down = w.tensors().get("model.layers.1.mlp.down_proj.weight"); // [32, 48]
       float[] g = w.tensors().get("model.layers.1.post_feedforward_layernorm.weight");
+      PostNorm mlpNorm = m.postNorm(mlp);
+      float[] scale = mlpNorm.scale().toFloatArray();
       for (int d = 0; d < 32; d++) {
-        assertEquals(down[d * 48 + 7] * (1.0 + g[d]), got[d], 1e-5, "unit " + d);
+        assertEquals(down[d * 48 + 7], got[d], 1e-6, "unit " + d);
+        assertEquals(1.0 + g[d], scale[d], 1e-6, "scale " + d);
       }
+      assertNull(mlpNorm.bias());
+      assertEquals(1e-6, mlpNorm.eps());
+      // attn.hook_z: o_proj without its bias, then post_attention_layernorm; the bias comes with the norm.
+      HookPoint z = HookPoint.parse("blocks.0.attn.hook_z");
+      PostNorm attnNorm = m.postNorm(z);
+      float[] ga = w.tensors().get("model.layers.0.post_attention_layernorm.weight");
+      float[] ob = w.tensors().get("model.layers.0.self_attn.o_proj.bias");
+      float[] gotScale = attnNorm.scale().toFloatArray();
+      float[] gotBias = attnNorm.bias().toFloatArray();
+      for (int d = 0; d < 32; d++) {
+        assertEquals(1.0 + ga[d], gotScale[d], 1e-6, "attn scale " + d);
+        assertEquals(ob[d], gotBias[d], 0, "o_proj bias " + d);
+      }
+      float[] zero = m.toResidual(z, batch.zeros(new Shape(1, 32))).toFloatArray();
+      for (float v : zero) assertEquals(0f, v, "toResidual leaves the bias out");
+      for (HookSite site : List.of(HookSite.RESID_PRE, HookSite.ATTN_OUT, HookSite.RESID_MID, HookSite.MLP_OUT,
+          HookSite.RESID_POST)) {
+        assertNull(m.postNorm(new HookPoint(1, site)), site.toString());
+        assertTrue(!weights.config().hasPostNorm(new HookPoint(1, site)), site.toString());
+      }
+      assertTrue(weights.config().hasPostNorm(mlp) && weights.config().hasPostNorm(z));
       assertTrue(m.finalNorm().unitOffset());
       assertEquals(NormKind.RMS_NORM, m.finalNorm().kind());
       assertNull(m.finalNorm().bias());
       assertEquals(NormKind.RMS_NORM, weights.config().normKind());
     }
-  }
-
-  @Test
-  void generationRefusesWhatItCannotAblateExactly() throws Exception {
-    Gemma2Config capped = Gemma2Config.read(write("cap", TestFamilies.gemma2(4, 2, 40)).resolve("config.json"));
-    // Final soft-capping is ablated exactly (SoftCapAblation); only hooks before a post-norm are refused.
-    assertNull(capped.ablationRefusal(HookPoint.parse("blocks.1.hook_resid_post")));
-    assertTrue(capped.ablationRefusal(HookPoint.parse("blocks.0.mlp.hook_post")).contains("post-norm"));
-    ObjectNode c = TestFamilies.gemma2(4, 2, 40);
-    c.putNull("final_logit_softcapping");
-    Gemma2Config plain = Gemma2Config.read(write("plain", c).resolve("config.json"));
-    assertNull(plain.ablationRefusal(HookPoint.parse("blocks.1.hook_resid_post")));
-    assertNull(plain.ablationRefusal(HookPoint.parse("blocks.0.hook_mlp_out")));
-    assertTrue(plain.ablationRefusal(HookPoint.parse("blocks.0.attn.hook_z")).contains("post-norm"));
-    assertTrue(plain.ablationRefusal(HookPoint.parse("blocks.0.mlp.hook_post")).contains("post-norm"));
   }
 
   private Path write(String name, ObjectNode c) throws Exception {

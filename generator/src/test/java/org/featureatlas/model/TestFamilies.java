@@ -78,7 +78,7 @@ public final class TestFamilies {
     return o;
   }
 
-  /** transformers' Gemma 2 tensor names ({@code model.} prefix) and shapes for {@code c}. */
+  /** transformers' Gemma 2 tensor names ({@code model.} prefix) and shapes for {@code c} (q/k/v/o biases under {@code attention_bias}). */
   public static Map<String, long[]> gemma2Shapes(ObjectNode c) {
     long d = c.get("hidden_size").asLong();
     long m = c.get("intermediate_size").asLong();
@@ -98,6 +98,12 @@ public final class TestFamilies {
       s.put(p + "self_attn.k_proj.weight", new long[] {kv, d});
       s.put(p + "self_attn.v_proj.weight", new long[] {kv, d});
       s.put(p + "self_attn.o_proj.weight", new long[] {d, q});
+      if (c.get("attention_bias").asBoolean()) {
+        s.put(p + "self_attn.q_proj.bias", new long[] {q});
+        s.put(p + "self_attn.k_proj.bias", new long[] {kv});
+        s.put(p + "self_attn.v_proj.bias", new long[] {kv});
+        s.put(p + "self_attn.o_proj.bias", new long[] {d});
+      }
       s.put(p + "mlp.gate_proj.weight", new long[] {m, d});
       s.put(p + "mlp.up_proj.weight", new long[] {m, d});
       s.put(p + "mlp.down_proj.weight", new long[] {d, m});

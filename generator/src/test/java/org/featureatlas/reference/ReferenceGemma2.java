@@ -36,6 +36,19 @@ public final class ReferenceGemma2 {
   }
 
   public static ReferenceLlama.Trace forward(Spec s, Map<String, float[]> w, int[] tokens) {
+    return forward(s, w, tokens, null, -1, null);
+  }
+
+  /**
+   * The forward pass with {@code delta} added to the value of hook {@code at} ({@code attn.hook_z} or
+   * {@code mlp.hook_post}) at position {@code pos} before the model goes on: everything after it sees the change.
+   * The trace's hook values at {@code at} are the changed ones.
+   */
+  public static ReferenceLlama.Trace forward(Spec s, Map<String, float[]> w, int[] tokens, HookPoint at, int pos,
+      double[] delta) {
+    if (at != null && at.site() != HookSite.ATTN_Z && at.site() != HookSite.MLP_POST) {
+      throw new IllegalArgumentException("interventions only at attn.hook_z and mlp.hook_post, not " + at);
+    }
     int seq = tokens.length;
     int d = s.dModel();
     Map<HookPoint, double[][]> hooks = new TreeMap<>();
@@ -51,6 +64,9 @@ public final class ReferenceGemma2 {
       String p = "model.layers." + l + ".";
       hooks.put(new HookPoint(l, HookSite.RESID_PRE), copy(x));
       double[][] z = attention(s, w, p, x, l % 2 == 0);
+      if (at != null && at.equals(new HookPoint(l, HookSite.ATTN_Z))) {
+        z[pos] = add(z[pos], delta);
+      }
       hooks.put(new HookPoint(l, HookSite.ATTN_Z), z);
       double[][] attnOut = new double[seq][];
       double[][] mid = new double[seq][];
@@ -71,6 +87,9 @@ public final class ReferenceGemma2 {
         double[] h = new double[s.dMlp()];
         for (int j = 0; j < h.length; j++) {
           h[j] = geluTanh(gate[j]) * up[j];
+        }
+        if (at != null && t == pos && at.equals(new HookPoint(l, HookSite.MLP_POST))) {
+          h = add(h, delta);
         }
         post[t] = h;
         double[] down = linear(w, p + "mlp.down_proj", h, s.dMlp(), d);
