@@ -22,7 +22,8 @@ import org.featureatlas.check.IoErrors;
  * resid[rows*dModel]}, big-endian. Size is 8 bytes per non-zero (of both encoders) plus
  * {@code 4 * (d_in + d_model)} per position; it lives in a temporary or shard directory, never in the data
  * directory, and is read back one batch at a time. A reader decodes only what its step needs and skips the
- * rest: the intervals and windows read f and the residual stream, the correlation sweeps f, x and f^B.
+ * rest: the intervals and windows read f and the residual stream (the windows also x, before a post-norm), the
+ * correlation sweeps f, x and f^B.
  */
 final class ActivationCache {
   private ActivationCache() {}

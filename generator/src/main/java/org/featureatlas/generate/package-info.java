@@ -14,9 +14,11 @@
  *       features of B are kept.
  *   <li><b>Pass B</b>: a sweep of the cache for the statistics that need each feature's range from pass A
  *       ({@code Statistics.passB}: activation histograms, interval counts and seeded samples).
- *   <li><b>Pass C</b> ({@code WindowPass}, {@code Ablation}): the shown positions' windows and ablation
- *       effects, with {@code ~v} formed in blocks of features ({@code --memory}); each block sweeps the cache,
- *       and ln_f and the unembedding are the only model work.
+ *   <li><b>Pass C</b> ({@code WindowPass}, {@code Ablation}; {@code DoubleAblation} for a final soft cap or a
+ *       post-norm, {@code PostNormPath} for the norm recomputed before it): the shown positions' windows and
+ *       ablation effects, with {@code ~v} formed in blocks of features ({@code --memory}); each block sweeps the
+ *       cache, and ln_f and the unembedding (and, before a post-norm, the hook's projection) are the only model
+ *       work.
  *   <li><b>Write</b>: each record is filled in by every {@code RecordPart} (the statistics, the logit tables,
  *       the neuron alignment, the correlations) and written in index order.
  * </ol>
