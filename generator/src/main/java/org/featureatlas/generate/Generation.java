@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -354,6 +355,7 @@ public final class Generation {
       WindowPass windows = new WindowPass(model, effects, in.dataset(), set.windowLeft(), set.windowRight(), set.hoverK(),
           spill, post);
       Map<Integer, WindowPass.BatchPairs> pending = new HashMap<>();
+      long ablations = 0;
       try (ProgressBar bar = Progress.bar("pass C: windows", (long) blocks.size() * byBatch.size(), "batch")) {
         for (int k = 0; k < blocks.size(); k++) {
           int[] b = blocks.get(k);
@@ -369,6 +371,7 @@ public final class Generation {
               WindowPass.BatchPairs pairs = pending.computeIfAbsent(block.batch(), x -> windows.pairs(read, batchRefs));
               windows.ablate(block, pairs, v, manager);
               if (last) {
+                ablations += pairs.pairRow.length;
                 windows.examples(block, pairs, examples);
                 pending.remove(block.batch());
               }
@@ -377,6 +380,8 @@ public final class Generation {
           }
         }
       }
+      log.printf(Locale.ROOT, "pass C: %,d ablations for %,d shown examples, each a scan of the %,d-token vocabulary%n", ablations,
+          refs.size(), effects.vocab);
     } finally {
       if (scratch != null) TempDirs.delete(scratch);
     }
