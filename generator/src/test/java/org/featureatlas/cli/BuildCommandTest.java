@@ -105,5 +105,10 @@ class BuildCommandTest {
     Files.writeString(feature, Files.readString(feature).replaceFirst("</h1>", " EDITED-IN-TEST</h1>"));
     String after = new String(render.get().get("features/3.html"), StandardCharsets.UTF_8);
     assertTrue(!before.contains("EDITED-IN-TEST") && after.contains("EDITED-IN-TEST"), "template edit not rendered");
+    // ... and explanations added to the data directory's folder.
+    Files.createDirectories(dir.resolve("data/explanations"));
+    Files.writeString(dir.resolve("data/explanations/ours.csv"), "3,EXPLAINED-IN-TEST\n");
+    assertTrue(new String(render.get().get("features/3.html"), StandardCharsets.UTF_8).contains("EXPLAINED-IN-TEST"),
+        "explanations in DATA/explanations not rendered");
   }
 }
