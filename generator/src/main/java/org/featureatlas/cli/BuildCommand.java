@@ -6,6 +6,7 @@ import org.featureatlas.check.Check;
 import org.featureatlas.generate.Generation;
 import org.featureatlas.progress.Stages;
 import org.featureatlas.render.RenderOptions;
+import org.featureatlas.render.explain.Explanations;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -46,6 +47,7 @@ public final class BuildCommand implements Callable<Integer> {
       opts = opts.withNotesDir(notes);
     }
     opts = explanations.apply(opts);
+    Explanations.files(opts.explanations(), false); // a missing --explanations file stops the build before the model runs
     SiteOutput.check(opts, site); // before the model runs, not after (generation checks --data first thing)
     Check.that(!site.toAbsolutePath().normalize().startsWith(data.toAbsolutePath().normalize()),
         "--site " + site + " is inside --data " + data + ", which generation replaces; choose another site directory");

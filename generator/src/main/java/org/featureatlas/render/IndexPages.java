@@ -31,7 +31,14 @@ final class IndexPages {
     return page == 1 ? "index.html" : "pages/" + page + ".html";
   }
 
-  static Map<String, Object> context(int page, SiteInfo site, FeatureSummary[] all, TokenText text, Notes notes) {
+  /** Whether the table has the explanation column: some feature of the site has explanations. */
+  static boolean explained(FeatureSummary[] all) {
+    return java.util.Arrays.stream(all).anyMatch(f -> !f.explanations().isEmpty());
+  }
+
+  /** Page {@code page} of the table; {@code explained}: {@link #explained} of {@code all}, computed once a site. */
+  static Map<String, Object> context(int page, SiteInfo site, FeatureSummary[] all, TokenText text, Notes notes,
+      boolean explained) {
     String root = page == 1 ? "" : "../";
     Map<String, Object> c = new LinkedHashMap<>();
     c.put("root", root);
@@ -56,7 +63,7 @@ final class IndexPages {
       rows.add(row(all[i], text));
     }
     c.put("rows", rows);
-    c.put("explained", java.util.Arrays.stream(all).anyMatch(f -> !f.explanations().isEmpty()));
+    c.put("explained", explained);
     c.put("firstRow", start);
     List<Integer> dead = new ArrayList<>();
     List<Double> logDensity = new ArrayList<>();

@@ -129,8 +129,10 @@ public final class SiteRenderer {
   /** Everything but the feature pages and static assets: index pages, search data and page, 404, .nojekyll. */
   static void writeSiteWide(SiteInfo site, FeatureSummary[] summaries, TokenText text, Notes notes, Templates templates,
       SiteSink sink) {
+    boolean explained = IndexPages.explained(summaries);
     for (int p = 1; p <= IndexPages.pageCount(summaries.length); p++) {
-      sink.put(IndexPages.path(p), templates.render(Templates.INDEX, IndexPages.context(p, site, summaries, text, notes)));
+      sink.put(IndexPages.path(p), templates.render(Templates.INDEX,
+          IndexPages.context(p, site, summaries, text, notes, explained)));
     }
     sink.put("search.json", SearchIndex.manifest(summaries.length));
     for (int s = 0; s < SearchIndex.shardCount(summaries.length); s++) {

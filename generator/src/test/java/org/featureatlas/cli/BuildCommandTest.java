@@ -74,6 +74,19 @@ class BuildCommandTest {
   }
 
   @Test
+  void refusesAMissingExplanationsFileBeforeRunningTheModel() throws Exception {
+    inputs();
+    StringWriter err = new StringWriter();
+    int rc = Atlas.execute(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true), "build",
+        "--model", dir.resolve("model").toString(), "--sae", dir.resolve("sae").toString(),
+        "--tokens", dir.resolve("tokens.npy").toString(), "--data", dir.resolve("data").toString(),
+        "--site", dir.resolve("site").toString(), "--explanations", dir.resolve("nope.csv").toString());
+    assertEquals(2, rc, err.toString());
+    assertEquals("atlas: error: " + dir.resolve("nope.csv") + ": no such file", err.toString().strip());
+    assertTrue(Files.notExists(dir.resolve("data")), "generation ran although the explanations are missing");
+  }
+
+  @Test
   void buildWritesDataAndSite() throws Exception {
     inputs();
     Files.createDirectories(dir.resolve("site"));
