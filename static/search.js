@@ -1,5 +1,5 @@
 /* Search across every feature: by id, by the text of tokens where it fires in its top examples or of
-   its top logits, and by note text. The data are search/N.js scripts (they load over HTTP and from
+   its top logits, by explanation text and by note text. The data are search/N.js scripts (they load over HTTP and from
    file://, where fetch() is refused), loaded on first use with vocab.js (the token text). Exposes
    window.atlasData for table.js. Results are built with textContent only. */
 (function () {
@@ -50,7 +50,7 @@
     return out;
   }
 
-  /* All features: {i, d, m, t: [act token strings], l: [top logit strings], n: note}, by index;
+  /* All features: {i, d, m, t: [act token strings], l: [top logit strings], n: note, x: [explanations]}, by index;
      plus the token map: lower-cased token string -> [feature indices, ranks, kinds]. */
   function build(shards) {
     var features = new Array(featureCount);
@@ -60,7 +60,8 @@
     shards.forEach(function (shard) {
       shard.f.forEach(function (row, k) {
         var f = { i: shard.first + k, d: row[0], m: row[1], t: tokenTexts(row[2], shard.w, vocab),
-          l: tokenTexts(row[3], shard.w, vocab), n: row[4], nl: row[4].toLowerCase() };
+          l: tokenTexts(row[3], shard.w, vocab), n: row[4], nl: row[4].toLowerCase(), x: row[5] || [] };
+        f.xl = f.x.join('\n').toLowerCase();
         features[f.i] = f;
         add(tokens, f.t, f.i, 0);
         add(tokens, f.l, f.i, 1);
@@ -89,7 +90,7 @@
     return loading;
   }
 
-  /* Scores: id match 1e6; token exact 1000 - rank, token substring 500 - rank; note 100. */
+  /* Scores: id match 1e6; token exact 1000 - rank, token substring 500 - rank; explanation 300; note 100. */
   function query(index, text, limit) {
     var q = text.trim().toLowerCase();
     var scores = new Map();
@@ -109,6 +110,7 @@
     }
     for (var i = 0; i < index.features.length; i++) {
       var f = index.features[i];
+      if (f && f.xl && f.xl.indexOf(q) >= 0) { bump(i, 300); }
       if (f && f.nl && f.nl.indexOf(q) >= 0) { bump(i, 100); }
     }
     var out = Array.from(scores.entries());
@@ -153,6 +155,12 @@
       li.appendChild(tokenList(f.t));
       li.appendChild(document.createTextNode(' \u00B7 logits '));
       li.appendChild(tokenList(f.l));
+      if (f.x.length) {
+        var x = document.createElement('div');
+        x.className = 'x';
+        x.textContent = f.x[0] + (f.x.length > 1 ? ' (+' + (f.x.length - 1) + ' more)' : '');
+        li.appendChild(x);
+      }
       if (f.n) {
         var note = document.createElement('div');
         note.className = 'note';
@@ -162,7 +170,7 @@
       results.appendChild(li);
     });
     status.textContent = input.value.trim() ? found.length + (found.length === 100 ? '+' : '') + ' features (' +
-      ms.toFixed(1) + ' ms)' : 'Type a feature id, a token or words from a note.';
+      ms.toFixed(1) + ' ms)' : 'Type a feature id, a token, or words from an explanation or a note.';
     status.setAttribute('data-ms', ms.toFixed(3));
     status.setAttribute('data-count', String(found.length));
   }

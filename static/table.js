@@ -1,5 +1,7 @@
 /* Index table: the column headers become buttons that sort every feature (loaded from the search
-   shards) and paginate client-side, 500 rows a page. Without JavaScript the static pages remain. */
+   shards) and paginate client-side, 500 rows a page. Without JavaScript the static pages remain.
+   The explanation column (only when the page has it) shows the first explanation and "(+N more)", as
+   IndexPages.java writes it; every cell is set with textContent. */
 (function () {
   'use strict';
   var table = document.getElementById('features');
@@ -10,16 +12,22 @@
   var hint = document.querySelector('p.hint');
   var root = window.atlasData.root;
   var state = { key: 'index', dir: 1, page: 0 };
+  var explained = !!table.querySelector('th[data-key="explanation"]');
   var keys = {
     index: function (f) { return f.i; },
     density: function (f) { return f.d; },
     max: function (f) { return f.m; },
     tokens: function (f) { return (f.t[0] || '\uffff').toLowerCase(); },
-    logits: function (f) { return (f.l[0] || '\uffff').toLowerCase(); }
+    logits: function (f) { return (f.l[0] || '\uffff').toLowerCase(); },
+    explanation: function (f) { return (f.x[0] || '\uffff').toLowerCase(); }
   };
 
   function quoted(list) {
     return list.slice(0, 3).map(function (t) { return '\u201C' + t + '\u201D'; }).join(' ');
+  }
+
+  function explanation(list) {
+    return list.length > 1 ? list[0] + ' (+' + (list.length - 1) + ' more)' : (list[0] || '');
   }
 
   function cell(tr, text, cls) {
@@ -45,6 +53,7 @@
       cell(tr, String(f.m), '');
       cell(tr, quoted(f.t), 'tok');
       cell(tr, quoted(f.l), 'tok');
+      if (explained) { cell(tr, explanation(f.x), 'x'); }
       frag.appendChild(tr);
     });
     tbody.textContent = '';
@@ -71,7 +80,7 @@
 
   function sortBy(key) {
     window.atlasData.load().then(function (index) {
-      state.dir = state.key === key ? -state.dir : (key === 'index' || key === 'tokens' || key === 'logits' ? 1 : -1);
+      state.dir = state.key === key ? -state.dir : (key === 'index' || key === 'tokens' || key === 'logits' || key === 'explanation' ? 1 : -1);
       state.key = key;
       state.page = 0;
       var get = keys[key];

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 import org.featureatlas.check.Check;
+import org.featureatlas.render.RenderOptions;
 import org.featureatlas.site.preview.ChangeWatcher;
 import org.featureatlas.site.preview.DirectorySource;
 import org.featureatlas.site.preview.LiveRender;
@@ -14,13 +15,14 @@ import org.featureatlas.site.preview.LiveSite;
 import org.featureatlas.site.preview.MemorySource;
 import org.featureatlas.site.preview.PreviewServer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code atlas preview}: serves a built site, or renders one from a data directory and re-renders on edits. */
 @Command(name = "preview", mixinStandardHelpOptions = true,
     description = {"Serves the atlas on this machine (loopback only unless --host says otherwise).",
         "With --site it serves a built site as it is on disk. With --data it renders the site into memory, "
-            + "re-renders when files under the templates, static or notes directories change (the model "
+            + "re-renders when files under the templates, static or notes directories or the explanations change (the model "
             + "never re-runs), and open pages reload themselves."})
 public final class PreviewCommand implements Callable<Integer> {
   @Option(names = "--site", paramLabel = "DIR", description = "Built site to serve (default: <atlas home>/site-out).")
@@ -37,6 +39,9 @@ public final class PreviewCommand implements Callable<Integer> {
 
   @Option(names = "--notes", paramLabel = "DIR", description = "Researcher's notes (with --data; default: DIR/notes of --data).")
   Path notes;
+
+  @Mixin
+  ExplanationOptions explanations;
 
   @Option(names = "--host", paramLabel = "ADDR", defaultValue = PreviewServer.DEFAULT_HOST,
       description = "Interface to listen on (default: ${DEFAULT-VALUE}, this machine only). "
@@ -59,11 +64,14 @@ public final class PreviewCommand implements Callable<Integer> {
       Path t = templates != null ? templates : home.resolve("templates");
       Path s = statics != null ? statics : home.resolve("static");
       Path n = notes != null ? notes : data.resolve("notes");
-      Supplier<Map<String, byte[]>> render = PreviewRendering.renderer(data, n, t, s, "/");
+      RenderOptions opts = explanations.apply(new RenderOptions(data, n, t, s, "/"));
+      Supplier<Map<String, byte[]>> render = PreviewRendering.renderer(opts);
       live = new LiveSite(new MemorySource(Map.of()));
       LiveRender rerender = new LiveRender(render, live);
       Check.that(rerender.renderNow(), data + ": the site could not be rendered (see above)");
-      watcher = ChangeWatcher.start(List.of(t, s, n), 200, rerender);
+      List<Path> watched = new java.util.ArrayList<>(List.of(t, s, n));
+      watched.addAll(opts.explanationPaths());
+      watcher = ChangeWatcher.start(watched, 200, rerender);
     } else {
       Path dir = site != null ? site : home.resolve("site-out");
       live = new LiveSite(new DirectorySource(dir));

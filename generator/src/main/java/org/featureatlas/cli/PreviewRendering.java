@@ -15,7 +15,10 @@ final class PreviewRendering {
   private PreviewRendering() {}
 
   static Supplier<Map<String, byte[]>> renderer(Path data, Path notes, Path templates, Path statics, String baseUrl) {
-    RenderOptions opts = new RenderOptions(data, notes, templates, statics, baseUrl);
+    return renderer(new RenderOptions(data, notes, templates, statics, baseUrl));
+  }
+
+  static Supplier<Map<String, byte[]>> renderer(RenderOptions opts) {
     return () -> {
       MemorySink sink = new MemorySink();
       SiteRenderer.render(opts, sink);

@@ -7,11 +7,12 @@ import org.featureatlas.progress.Stages;
 import org.featureatlas.render.RenderOptions;
 import org.featureatlas.site.SiteSize;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code atlas render}: a data directory in, a static site out (written atomically). */
 @Command(name = "render", mixinStandardHelpOptions = true,
-    description = "Renders the static site (feature pages, index, search, notes) from a data directory.")
+    description = "Renders the static site (feature pages, index, search, notes, explanations) from a data directory.")
 public final class RenderCommand implements Callable<Integer> {
   @Option(names = "--data", required = true, paramLabel = "DIR", description = "The data directory.")
   Path data;
@@ -26,6 +27,9 @@ public final class RenderCommand implements Callable<Integer> {
 
   @Option(names = "--notes", paramLabel = "DIR", description = "Notes directory (default: DATA/notes).")
   Path notes;
+
+  @Mixin
+  ExplanationOptions explanations;
 
   @Option(names = "--templates", paramLabel = "DIR", description = "Templates (default: ATLAS_HOME/templates).")
   Path templates;
@@ -50,6 +54,7 @@ public final class RenderCommand implements Callable<Integer> {
     if (notes != null) {
       opts = opts.withNotesDir(notes);
     }
+    opts = explanations.apply(opts);
     if (templates != null) {
       opts = opts.withTemplatesDir(templates);
     }

@@ -44,7 +44,9 @@ final class SiteOutput {
 
   /** Fails unless {@code out} may be replaced by a site rendered with {@code o}. */
   static void check(RenderOptions o, Path out) {
-    OutputGuard.check(out, SITE, List.of(o.dataDir(), o.notesDir(), o.templatesDir(), o.staticDir()));
+    List<Path> inputs = new java.util.ArrayList<>(List.of(o.dataDir(), o.notesDir(), o.templatesDir(), o.staticDir()));
+    inputs.addAll(o.explanationPaths());
+    OutputGuard.check(out, SITE, inputs);
   }
 
   /** Checks {@code out}, renders into it atomically and returns where the site went. */

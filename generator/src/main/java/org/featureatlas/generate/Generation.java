@@ -46,10 +46,12 @@ import org.featureatlas.sae.SaeEncoder;
 public final class Generation {
   /** People's notes inside a data directory: carried over when generation replaces the directory. */
   static final String NOTES = "notes";
+  /** Feature explanations inside a data directory (render's Explanations.FOLDER): carried over like the notes. */
+  static final String EXPLANATIONS = "explanations";
 
-  /** What generation and merge may replace: a data directory (plus its notes). */
+  /** What generation and merge may replace: a data directory (plus its notes and explanations). */
   static final OutputGuard.Kind DATA_DIR = OutputGuard.Kind.owning("an atlas data directory", DataDir.MANIFEST,
-      Set.of(DataDir.MANIFEST, DataDir.VOCAB, "features", NOTES));
+      Set.of(DataDir.MANIFEST, DataDir.VOCAB, "features", NOTES, EXPLANATIONS));
 
   /** What a shard run may replace: a shard directory. */
   static final OutputGuard.Kind SHARD_DIR = OutputGuard.Kind.owning("a shard directory", ShardInfo.FILE,
@@ -316,7 +318,7 @@ public final class Generation {
     ShownExamples examples = new ShownExamples();
     stage("pass C: example windows", () -> passC(in, set, plan, caches, model, manager, out, memory, effects, selection, examples));
     stage("write data", () -> {
-      try (AtomicDirectory dir = AtomicDirectory.create(out).keep(NOTES)) {
+      try (AtomicDirectory dir = AtomicDirectory.create(out).keep(NOTES, EXPLANATIONS)) {
         Manifest manifest = manifest(req, in, plan);
         try {
           List<RecordPart> parts = Statistics.recordParts(state.statistics, passB, effects,

@@ -7,6 +7,9 @@ import java.util.Map;
 import org.featureatlas.data.Example;
 import org.featureatlas.data.FeatureRecord;
 import org.featureatlas.data.Interval;
+import org.featureatlas.render.explain.Explanation;
+import org.featureatlas.render.explain.Explanations;
+import org.featureatlas.render.view.ExplanationView;
 
 /**
  * Builds the template context of one feature page: a lean HTML page (navigation, title, note) whose
@@ -31,6 +34,11 @@ final class FeaturePage {
   }
 
   Map<String, Object> context(FeatureRecord f, String noteHtml) {
+    return context(f, noteHtml, List.of());
+  }
+
+  /** {@code explanations}: the feature's, in their order (shown above the note; none: the page is as without). */
+  Map<String, Object> context(FeatureRecord f, String noteHtml, List<ExplanationView> explanations) {
     Map<String, Object> c = new LinkedHashMap<>();
     int i = f.index();
     c.put("root", "../");
@@ -43,8 +51,20 @@ final class FeaturePage {
     c.put("dead", f.isDead());
     c.put("data", PageData.encode(f));
     c.put("note", noteHtml);
+    c.put("explanations", explanations);
     c.put("bSite", bSite);
     return c;
+  }
+
+  /** The views of a feature's explanations, in their order: shown text, and method and model when known. */
+  static List<ExplanationView> explanations(List<Explanation> explanations) {
+    List<ExplanationView> views = new ArrayList<>(explanations.size());
+    for (Explanation e : explanations) {
+      String by = java.util.stream.Stream.of(e.type(), e.model()).filter(s -> s != null && !s.isBlank())
+          .map(TokenText::visible).collect(java.util.stream.Collectors.joining(" \u00B7 "));
+      views.add(new ExplanationView(Explanations.shown(e.description()), by));
+    }
+    return views;
   }
 
   /** A fixed pseudo-random other feature (Fibonacci hashing), so pages stay byte-identical. */

@@ -13,9 +13,11 @@ import org.featureatlas.data.TokenValue;
  * What the index and search need of a feature, kept for every feature while pages stream past.
  * {@code actTokens}: the distinct tokens where the feature is active (act &gt; 0) in its top examples,
  * by their largest activation there (descending), ties by token id, at most {@value #MAX_TOKENS}.
- * {@code topLogits}: the top-logit token ids in their stored order.
+ * {@code topLogits}: the top-logit token ids in their stored order. {@code explanations}: the shown text of the
+ * feature's explanations in their order ({@link org.featureatlas.render.explain.Explanations#shown}), often none.
  */
-record FeatureSummary(int index, double density, double maxAct, int[] actTokens, int[] topLogits) {
+record FeatureSummary(int index, double density, double maxAct, int[] actTokens, int[] topLogits,
+    List<String> explanations) {
   static final int MAX_TOKENS = 24;
 
   boolean dead() {
@@ -23,6 +25,10 @@ record FeatureSummary(int index, double density, double maxAct, int[] actTokens,
   }
 
   static FeatureSummary of(FeatureRecord f) {
+    return of(f, List.of());
+  }
+
+  static FeatureSummary of(FeatureRecord f, List<String> explanations) {
     Map<Integer, Double> best = new LinkedHashMap<>();
     if (f.topExamples() != null) {
       for (Example e : f.topExamples()) {
@@ -40,6 +46,6 @@ record FeatureSummary(int index, double density, double maxAct, int[] actTokens,
     int[] act = entries.stream().limit(MAX_TOKENS).mapToInt(Map.Entry::getKey).toArray();
     List<TokenValue> top = f.logits() == null ? List.of() : f.logits().top();
     int[] logits = top.stream().mapToInt(TokenValue::token).toArray();
-    return new FeatureSummary(f.index(), f.density(), f.maxAct(), act, logits);
+    return new FeatureSummary(f.index(), f.density(), f.maxAct(), act, logits, List.copyOf(explanations));
   }
 }

@@ -14,7 +14,8 @@ import org.featureatlas.render.view.PageLink;
  * ({@code index.html} is page 1 and also the front page; page n ≥ 2 is {@code pages/n.html}).
  * static/table.js re-sorts and re-paginates the whole table from the search shards.
  * The front page also holds the front note, the overview histogram of log10 density over the alive
- * features, and the dead features (density 0), counted and listed in index order.
+ * features, and the dead features (density 0), counted and listed in index order. When any feature of the site
+ * has explanations, the table has an explanation column ({@code explained}); without, the pages are as before.
  */
 final class IndexPages {
   static final int ROWS_PER_PAGE = 500;
@@ -30,7 +31,14 @@ final class IndexPages {
     return page == 1 ? "index.html" : "pages/" + page + ".html";
   }
 
-  static Map<String, Object> context(int page, SiteInfo site, FeatureSummary[] all, TokenText text, Notes notes) {
+  /** Whether the table has the explanation column: some feature of the site has explanations. */
+  static boolean explained(FeatureSummary[] all) {
+    return java.util.Arrays.stream(all).anyMatch(f -> !f.explanations().isEmpty());
+  }
+
+  /** Page {@code page} of the table; {@code explained}: {@link #explained} of {@code all}, computed once a site. */
+  static Map<String, Object> context(int page, SiteInfo site, FeatureSummary[] all, TokenText text, Notes notes,
+      boolean explained) {
     String root = page == 1 ? "" : "../";
     Map<String, Object> c = new LinkedHashMap<>();
     c.put("root", root);
@@ -55,6 +63,7 @@ final class IndexPages {
       rows.add(row(all[i], text));
     }
     c.put("rows", rows);
+    c.put("explained", explained);
     c.put("firstRow", start);
     List<Integer> dead = new ArrayList<>();
     List<Double> logDensity = new ArrayList<>();
@@ -95,7 +104,18 @@ final class IndexPages {
 
   static FeatureRow row(FeatureSummary f, TokenText text) {
     return new FeatureRow(f.index(), Num.percent(f.density()), Num.sig(f.maxAct(), 3),
-        join(f.actTokens(), text), join(f.topLogits(), text), f.dead());
+        join(f.actTokens(), text), join(f.topLogits(), text), f.dead(), explanation(f.explanations()));
+  }
+
+  /**
+   * The explanation cell: the first explanation's shown text, and "(+N more)" when there are others; empty without
+   * any. static/table.js writes the same.
+   */
+  static String explanation(List<String> shown) {
+    if (shown.isEmpty()) {
+      return "";
+    }
+    return shown.size() == 1 ? shown.get(0) : shown.get(0) + " (+" + (shown.size() - 1) + " more)";
   }
 
   private static String join(int[] ids, TokenText text) {

@@ -11,7 +11,8 @@ import java.util.Map;
  * over HTTP and from file:// alike (browsers refuse fetch() there).
  *
  * <p>A shard: {@code {"first": index of its first feature, "w": digits per token id, "f": [[density, max act,
- * act token ids, top logit ids, note text], ...]}}, one row per feature from "first" on. The token ids of a
+ * act token ids, top logit ids, note text(, explanations)], ...]}}, one row per feature from "first" on; a sixth
+ * element, the shown text of the feature's explanations in their order, only when it has any. The token ids of a
  * row are one string, each id written in "w" base-85 digits ({@link Base85#fixed}); their text is in the
  * site's {@code vocab.js}, which the search script loads with the shards.
  */
@@ -59,6 +60,9 @@ final class SearchIndex {
       row.add(ids(f.actTokens(), width));
       row.add(ids(f.topLogits(), width));
       row.add(notes.searchText(f.index()));
+      if (!f.explanations().isEmpty()) {
+        row.add(f.explanations());
+      }
       rows.add(row);
     }
     Map<String, Object> m = new LinkedHashMap<>();

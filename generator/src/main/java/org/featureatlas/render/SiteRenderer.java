@@ -9,6 +9,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import me.tongfei.progressbar.ProgressBar;
 import org.featureatlas.check.AtlasException;
 import org.featureatlas.check.Check;
@@ -17,6 +18,8 @@ import org.featureatlas.data.FeatureRecord;
 import org.featureatlas.data.Identity;
 import org.featureatlas.data.Manifest;
 import org.featureatlas.progress.Progress;
+import org.featureatlas.render.explain.Explanations;
+import org.featureatlas.render.view.ExplanationView;
 
 /**
  * The templating stage: load (manifest, vocab, notes, templates), build every page, write through one
@@ -32,15 +35,24 @@ import org.featureatlas.progress.Progress;
 public final class SiteRenderer {
   private SiteRenderer() {}
 
+  /** Warnings (bad explanation rows) on standard error: {@code atlas: warning: ...}. */
+  public static final Consumer<String> STDERR_WARNINGS = m -> System.err.println("atlas: warning: " + m);
+
   /** Renders the site with one thread per processor. */
   public static void render(RenderOptions opts, SiteSink sink) {
     render(opts, sink, Runtime.getRuntime().availableProcessors(), false);
   }
 
   /**
-   * Renders the site with {@code threads} page workers; {@code progress} shows a bar on standard error.
+   * Renders the site with {@code threads} page workers; {@code progress} shows a bar on standard error, and so do
+   * warnings.
    */
   public static void render(RenderOptions opts, SiteSink sink, int threads, boolean progress) {
+    render(opts, sink, threads, progress, STDERR_WARNINGS);
+  }
+
+  /** Renders the site; warnings (one line each, naming the file and line) go to {@code warn}. */
+  public static void render(RenderOptions opts, SiteSink sink, int threads, boolean progress, Consumer<String> warn) {
     Check.positive(threads, "threads");
     Check.directory(opts.dataDir());
     String base = opts.baseUrl();
@@ -49,6 +61,8 @@ public final class SiteRenderer {
     Manifest manifest = DataDir.readManifest(opts.dataDir());
     TokenText text = new TokenText(DataDir.readVocab(opts.dataDir()));
     Notes notes = Notes.load(opts.notesDir(), manifest.dSae());
+    Explanations explanations = Explanations.load(opts.explanationPaths(), opts.explanations().isEmpty(), manifest.dSae(),
+        opts.explanationsSource(), warn);
     Templates templates = new Templates(opts.templatesDir());
     Check.directory(opts.staticDir());
     int first = opts.featureFrom();
@@ -83,11 +97,12 @@ public final class SiteRenderer {
           if (record.index() < first || record.index() >= end) {
             return;
           }
-          summaries.add(FeatureSummary.of(record));
+          List<ExplanationView> explained = FeaturePage.explanations(explanations.of(record.index()));
+          summaries.add(FeatureSummary.of(record, explained.stream().map(ExplanationView::text).toList()));
           inFlight.acquireUninterruptibly();
           pool.execute(() -> {
             try {
-              renderFeature(record, pages, templates, notes, sink);
+              renderFeature(record, explained, pages, templates, notes, sink);
               if (bar != null) {
                 bar.step();
               }
@@ -114,8 +129,10 @@ public final class SiteRenderer {
   /** Everything but the feature pages and static assets: index pages, search data and page, 404, .nojekyll. */
   static void writeSiteWide(SiteInfo site, FeatureSummary[] summaries, TokenText text, Notes notes, Templates templates,
       SiteSink sink) {
+    boolean explained = IndexPages.explained(summaries);
     for (int p = 1; p <= IndexPages.pageCount(summaries.length); p++) {
-      sink.put(IndexPages.path(p), templates.render(Templates.INDEX, IndexPages.context(p, site, summaries, text, notes)));
+      sink.put(IndexPages.path(p), templates.render(Templates.INDEX,
+          IndexPages.context(p, site, summaries, text, notes, explained)));
     }
     sink.put("search.json", SearchIndex.manifest(summaries.length));
     for (int s = 0; s < SearchIndex.shardCount(summaries.length); s++) {
@@ -127,9 +144,9 @@ public final class SiteRenderer {
     sink.put(".nojekyll", new byte[0]);
   }
 
-  private static void renderFeature(FeatureRecord record, FeaturePage pages, Templates templates, Notes notes,
-      SiteSink sink) {
-    String html = templates.render(Templates.FEATURE, pages.context(record, notes.featureHtml(record.index())));
+  private static void renderFeature(FeatureRecord record, List<ExplanationView> explained, FeaturePage pages,
+      Templates templates, Notes notes, SiteSink sink) {
+    String html = templates.render(Templates.FEATURE, pages.context(record, notes.featureHtml(record.index()), explained));
     sink.put(featurePath(record.index()), html);
   }
 

@@ -39,7 +39,12 @@ public final class TokenText {
    * never split) and ends in "…⟨N more⟩", N being how many of the token's code points are not shown.
    */
   public static String visible(String raw) {
-    StringBuilder out = new StringBuilder(Math.min(raw.length(), MAX_SHOWN) + 16);
+    return visible(raw, MAX_SHOWN);
+  }
+
+  /** {@link #visible(String)} with at most {@code max} code points shown (explanations show more than tokens). */
+  public static String visible(String raw, int max) {
+    StringBuilder out = new StringBuilder(Math.min(raw.length(), max) + 16);
     int shown = 0;
     int i = 0;
     while (i < raw.length()) {
@@ -55,7 +60,7 @@ public final class TokenText {
         piece = new String(Character.toChars(cp));
       }
       int length = piece.codePointCount(0, piece.length());
-      if (shown + length > MAX_SHOWN) {
+      if (shown + length > max) {
         return out.append("\u2026\u27E8").append(raw.codePointCount(i, raw.length())).append(" more\u27E9").toString();
       }
       out.append(piece);

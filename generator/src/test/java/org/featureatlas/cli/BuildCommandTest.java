@@ -74,6 +74,19 @@ class BuildCommandTest {
   }
 
   @Test
+  void refusesAMissingExplanationsFileBeforeRunningTheModel() throws Exception {
+    inputs();
+    StringWriter err = new StringWriter();
+    int rc = Atlas.execute(new PrintWriter(new StringWriter(), true), new PrintWriter(err, true), "build",
+        "--model", dir.resolve("model").toString(), "--sae", dir.resolve("sae").toString(),
+        "--tokens", dir.resolve("tokens.npy").toString(), "--data", dir.resolve("data").toString(),
+        "--site", dir.resolve("site").toString(), "--explanations", dir.resolve("nope.csv").toString());
+    assertEquals(2, rc, err.toString());
+    assertEquals("atlas: error: " + dir.resolve("nope.csv") + ": no such file", err.toString().strip());
+    assertTrue(Files.notExists(dir.resolve("data")), "generation ran although the explanations are missing");
+  }
+
+  @Test
   void buildWritesDataAndSite() throws Exception {
     inputs();
     Files.createDirectories(dir.resolve("site"));
@@ -105,5 +118,10 @@ class BuildCommandTest {
     Files.writeString(feature, Files.readString(feature).replaceFirst("</h1>", " EDITED-IN-TEST</h1>"));
     String after = new String(render.get().get("features/3.html"), StandardCharsets.UTF_8);
     assertTrue(!before.contains("EDITED-IN-TEST") && after.contains("EDITED-IN-TEST"), "template edit not rendered");
+    // ... and explanations added to the data directory's folder.
+    Files.createDirectories(dir.resolve("data/explanations"));
+    Files.writeString(dir.resolve("data/explanations/ours.csv"), "3,EXPLAINED-IN-TEST\n");
+    assertTrue(new String(render.get().get("features/3.html"), StandardCharsets.UTF_8).contains("EXPLAINED-IN-TEST"),
+        "explanations in DATA/explanations not rendered");
   }
 }

@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code generate}, {@code generate --shard}, {@code merge} and {@code build --data} replace their output as a
  * whole, so each refuses, before any model work and with exit 2 and one line, an output whose replacement
  * would lose something: a foreign directory, an input folder, a parent of the inputs, the current
- * directory, a regular file, an input shard. A previous output of the same kind is replaced (its notes kept).
+ * directory, a regular file, an input shard. A previous output of the same kind is replaced (its notes and explanations kept).
  */
 class GenerateOutputTest {
   @TempDir
@@ -207,13 +207,15 @@ class GenerateOutputTest {
   }
 
   @Test
-  void replacesAPreviousOutputOfItsKindAndKeepsTheNotes() throws IOException {
+  void replacesAPreviousOutputOfItsKindAndKeepsTheNotesAndExplanations() throws IOException {
     Path data = base.resolve("data");
     assertEquals(0, atlas(generate(data)).rc);
     Files.createDirectories(data.resolve("notes/drafts"));
     Files.writeString(data.resolve("notes/index.md"), "# Our atlas");
     Files.writeString(data.resolve("notes/3.md"), "fires on commas");
     Files.writeString(data.resolve("notes/drafts/todo.txt"), "look at 7");
+    Files.createDirectories(data.resolve("explanations"));
+    Files.writeString(data.resolve("explanations/ours.csv"), "3,fires on commas\n");
     for (Function<Path, List<String>> command : List.<Function<Path, List<String>>>of(
         GenerateOutputTest::generate, GenerateOutputTest::merge, GenerateOutputTest::build)) {
       Run run = atlas(command.apply(data));
@@ -222,6 +224,7 @@ class GenerateOutputTest {
       assertEquals("# Our atlas", Files.readString(data.resolve("notes/index.md")), "notes lost");
       assertEquals("fires on commas", Files.readString(data.resolve("notes/3.md")), "notes lost");
       assertEquals("look at 7", Files.readString(data.resolve("notes/drafts/todo.txt")), "notes lost");
+      assertEquals("3,fires on commas\n", Files.readString(data.resolve("explanations/ours.csv")), "explanations lost");
       assertEquals(List.of(), hidden(data));
     }
     // A previous shard directory may be replaced by a shard run.

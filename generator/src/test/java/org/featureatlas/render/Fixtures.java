@@ -25,6 +25,58 @@ final class Fixtures {
       + "<img src=x onerror=alert(1)> and {{ 7*7 }} {% if x %} and \u2028 and \u202Eevil and \u200F and \uD83D\uDE00.\n\n"
       + "[click](javascript:alert(2)) [ok](1.html)\n";
 
+  /** An explanation that must display literally: script and image markup, a javascript: URL, a comma for the CSV. */
+  static final String HOSTILE_EXPLANATION = "</script><script>alert('x1')</script><img src=x onerror=alert(2)>, "
+      + "<a href=\"javascript:alert(3)\">click</a>";
+  /** Another: template syntax, quotes, an ampersand, a line separator, bidi controls, a newline, an emoji. */
+  static final String HOSTILE_EXPLANATION_2 = "{{ 7*7 }} {% if x %} \"quoted\" & 'single' \u2028 \u202Eevil \u200F\n"
+      + "zebracorn \uD83D\uDE00";
+  /** A method name that must display literally (Neuronpedia's typeName). */
+  static final String HOSTILE_TYPE = "<i>oai</i>\u202E";
+
+  /**
+   * Hostile explanations for the tiny fixture, written into {@code dir}: {@code a.csv} (header; feature 0 the first
+   * hostile text, feature 2 a plain one) and {@code b.jsonl} (Neuronpedia rows: feature 0 the second hostile text with
+   * a hostile method name, feature 2 another plain one, and a row for feature 9, out of range, on line 3). Read in
+   * that order, feature 0 and feature 2 have two explanations each; the others have none.
+   */
+  static List<Path> explanations(Path dir) {
+    try {
+      Files.createDirectories(dir);
+      Path csv = dir.resolve("a.csv");
+      Files.writeString(csv, "index,description\r\n0,\"" + HOSTILE_EXPLANATION.replace("\"", "\"\"") + "\"\r\n"
+          + "2,\"a comma, and \"\"quotes\"\"\"\r\n");
+      Path jsonl = dir.resolve("b.jsonl");
+      com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+      Files.writeString(jsonl, json.writeValueAsString(npRow("0", HOSTILE_EXPLANATION_2, HOSTILE_TYPE)) + "\n"
+          + json.writeValueAsString(npRow("2", "fires on tiny tokens", "np_max-act-logits")) + "\n"
+          + json.writeValueAsString(npRow("9", "out of range", "t")) + "\n");
+      return List.of(csv, jsonl);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The raw explanations of {@link #explanations} for feature {@code i}, in their order. */
+  static List<String> explanationTexts(int i) {
+    return i == 0 ? List.of(HOSTILE_EXPLANATION, HOSTILE_EXPLANATION_2)
+        : i == 2 ? List.of("a comma, and \"quotes\"", "fires on tiny tokens") : List.of();
+  }
+
+  private static java.util.Map<String, Object> npRow(String index, String description, String type) {
+    java.util.Map<String, Object> row = new java.util.LinkedHashMap<>();
+    row.put("id", "cl" + index);
+    row.put("modelId", "tiny-model");
+    row.put("layer", "0-tiny");
+    row.put("index", index);
+    row.put("authorId", "clkht01d40000jv08hvalcvly");
+    row.put("description", description);
+    row.put("embedding", null);
+    row.put("typeName", type);
+    row.put("explanationModelName", "gpt-4o-mini");
+    return row;
+  }
+
   private Fixtures() {}
 
   static Path tiny() {

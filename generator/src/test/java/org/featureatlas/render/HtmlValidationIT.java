@@ -17,8 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every kind of page passes the Nu Html Checker (nu.validator, run embedded, offline) with no errors:
- * feature pages (alive, dead, with a hostile note), the front page, a later table page, the search
- * page and the 404 page (with and without a base URL).
+ * feature pages (alive, dead, with a hostile note, with hostile explanations), the front page (also with an
+ * explanation column), a later table page, the search page and the 404 page (with and without a base URL).
  */
 class HtmlValidationIT {
   static NuChecker validator;
@@ -76,6 +76,18 @@ class HtmlValidationIT {
     SortedMap<String, byte[]> site = SiteFiles.render(RenderOptions.defaults(Fixtures.tiny()).withNotesDir(notes), 2);
     List<String> errors = new ArrayList<>(errors("features/0.html (hostile links)", site.get("features/0.html")));
     errors.addAll(errors("index.html (hostile links)", site.get("index.html")));
+    assertEquals(List.of(), errors);
+  }
+
+  @Test
+  void pagesWithHostileExplanationsAreValid(@TempDir Path tmp) throws Exception {
+    SortedMap<String, byte[]> site = SiteFiles.render(RenderOptions.defaults(Fixtures.tiny())
+        .withExplanations(Fixtures.explanations(tmp.resolve("explanations")), null), 2);
+    List<String> errors = new ArrayList<>();
+    for (String page : List.of("features/0.html", "features/2.html", "features/1.html", "index.html", "search.html")) {
+      errors.addAll(errors(page + " (hostile explanations)", site.get(page)));
+    }
+    assertTrue(SiteFiles.text(site, "features/0.html").contains("class=\"explanations\""));
     assertEquals(List.of(), errors);
   }
 

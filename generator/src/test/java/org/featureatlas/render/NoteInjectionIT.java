@@ -16,7 +16,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * Notes full of hostile link and image targets ({@link HostileLinks}) on a feature page and the front
- * page, in headless Chromium over HTTP and from file://: no dialog opens, and every href and src the
+ * page, beside hostile explanations ({@link Fixtures#explanations}: markup, a javascript: link) on the feature page
+ * and in the index table, in headless Chromium over HTTP and from file://: no dialog opens, and every href and src the
  * browser resolves is http(s), mailto or (from file://) file. Then the Content-Security-Policy is shown
  * to stop inline script, event handlers, javascript: URLs and data: images that get into the page.
  */
@@ -34,7 +35,8 @@ class NoteInjectionIT {
     Files.writeString(notes.resolve("index.md"), HostileLinks.note(""));
     siteDir = work.resolve("site");
     try (DiskSink sink = DiskSink.open(siteDir)) {
-      SiteRenderer.render(RenderOptions.defaults(Fixtures.tiny()).withNotesDir(notes), sink, 2, false);
+      SiteRenderer.render(RenderOptions.defaults(Fixtures.tiny()).withNotesDir(notes)
+          .withExplanations(Fixtures.explanations(work.resolve("explanations")), null), sink, 2, false, w -> { });
       sink.commit();
     }
     server = new StaticServer(siteDir);
@@ -113,13 +115,17 @@ class NoteInjectionIT {
             "return Array.from(document.querySelectorAll('section.note a')).map(a => a.textContent)");
         assertEquals(List.of("ok-https", "ok-http", "ok-mailto", "ok-relative", "ok-fragment", "ok-percent",
             "ok-backslash-not-an-escape", "ok-title"), noteLinks, where);
+        assertEquals(0L, browser.js("return document.querySelectorAll('section.explanations *:not(ul):not(li):not(span.x):not(small),"
+            + " #features td.x *').length"), where + ": explanations hold no markup of their own");
+        assertTrue(((String) browser.js("return document.body.textContent")).contains("<a href=\"javascript:alert(3)\">click</a>"),
+            where + ": the hostile explanation shows as text");
         String noteText = (String) browser.js("return document.querySelector('section.note').textContent");
         assertTrue(noteText.contains("bad-plain") && noteText.contains("bad-hex") && noteText.contains("bad-ref"),
             where + ": unsafe links keep their text");
         assertEquals(1L, browser.js("return document.querySelectorAll('section.note img').length"), where);
         assertEquals(Boolean.TRUE, decodes("section.note img"), where + ": the safe image loads under the policy");
         // Hover, focus and click everything in the note that is not a link out of the page.
-        browser.js("document.querySelectorAll('section.note *').forEach(function (e) {"
+        browser.js("document.querySelectorAll('section.note *, section.explanations *, #features td.x').forEach(function (e) {"
             + "['mouseover', 'mouseenter', 'mousemove', 'focus', 'load', 'error'].forEach(function (t) {"
             + "e.dispatchEvent(new Event(t, {bubbles: true})); });"
             + "if (e.tagName !== 'A' || e.getAttribute('href') === '#main') e.click(); });");

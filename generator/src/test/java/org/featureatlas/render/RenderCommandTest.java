@@ -151,10 +151,40 @@ class RenderCommandTest {
   }
 
   @Test
+  void badExplanationRowsAreWarningsAndAMissingFileIsAOneLineError(@TempDir Path tmp) throws Exception {
+    Path csv = Files.writeString(tmp.resolve("mine.csv"), "index,description\n1,fires on commas\n1,\"two\",\"fields\",too\n"
+        + "x,no index\n12,out of range\n");
+    Path out = tmp.resolve("site");
+    Captured c = capture(() -> run("render", "--data", Fixtures.tiny().toString(), "--out", out.toString(),
+        "--explanations", csv.toString()));
+    assertEquals(0, c.code, c.err);
+    List<String> warnings = c.err.lines().filter(l -> l.startsWith("atlas: warning: ")).toList();
+    assertEquals(3, warnings.size(), c.err);
+    assertTrue(warnings.get(0).startsWith("atlas: warning: " + csv + ":3: 4 fields, expected 2"), c.err);
+    assertTrue(warnings.get(1).startsWith("atlas: warning: " + csv + ":4: index \u201Cx\u201D is not a feature index"), c.err);
+    assertTrue(warnings.get(2).startsWith("atlas: warning: " + csv + ":5: feature 12 is out of range"), c.err);
+    assertTrue(Files.readString(out.resolve("features/1.html")).contains("<span class=\"x\">fires on commas</span>"),
+        "the good row is shown");
+    Path missing = tmp.resolve("nope.jsonl");
+    for (String[] args : List.of(new String[] {"--explanations", missing.toString()},
+        new String[] {"--explanations", csv.toString(), "--explanations-source", "no-slash"})) {
+      List<String> cmd = new ArrayList<>(List.of("render", "--data", Fixtures.tiny().toString(), "--out", tmp.resolve("s2").toString()));
+      cmd.addAll(List.of(args));
+      Captured e = capture(() -> run(cmd.toArray(new String[0])));
+      assertEquals(2, e.code, e.err);
+      assertTrue(e.err.startsWith("atlas: error: ") && e.err.strip().lines().count() == 1, e.err);
+      assertTrue(e.err.contains(args[0].equals("--explanations") && args.length == 2 ? missing + ": no such file"
+          : "--explanations-source must be MODEL_ID/SOURCE_ID"), e.err);
+      assertTrue(!Files.exists(tmp.resolve("s2")), "no site");
+    }
+  }
+
+  @Test
   void helpDescribesTheOptions() {
     Captured c = capture(() -> run("render", "--help"));
     assertEquals(0, c.code);
-    assertTrue(c.out.contains("--data") && c.out.contains("--base-url") && c.out.contains("--notes"), c.out);
+    assertTrue(c.out.contains("--data") && c.out.contains("--base-url") && c.out.contains("--notes")
+        && c.out.contains("--explanations") && c.out.contains("--explanations-source"), c.out);
   }
 
   private static int run(String... args) {

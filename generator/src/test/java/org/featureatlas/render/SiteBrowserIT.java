@@ -27,9 +27,9 @@ import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * The tiny fixture's site (hostile token strings and notes) in headless Chromium, served over HTTP from
- * 127.0.0.1 and opened from file://. After every test: no JavaScript dialog is open and the console
- * holds no errors.
+ * The tiny fixture's site (hostile token strings and notes, and the hostile explanations of
+ * {@link Fixtures#explanations}) in headless Chromium, served over HTTP from 127.0.0.1 and opened from file://.
+ * After every test: no JavaScript dialog is open and the console holds no errors.
  */
 class SiteBrowserIT {
   static Path work;
@@ -44,7 +44,8 @@ class SiteBrowserIT {
     work = Files.createTempDirectory("atlas-browser-it");
     siteDir = work.resolve("site");
     try (DiskSink sink = DiskSink.open(siteDir)) {
-      SiteRenderer.render(RenderOptions.defaults(Fixtures.tiny()), sink, 2, false);
+      SiteRenderer.render(RenderOptions.defaults(Fixtures.tiny())
+          .withExplanations(Fixtures.explanations(work.resolve("explanations")), null), sink, 2, false, w -> { });
       sink.commit();
     }
     records = DataDir.readFeatures(Fixtures.tiny(), DataDir.readManifest(Fixtures.tiny()));
@@ -236,6 +237,45 @@ class SiteBrowserIT {
       assertEquals(List.of("features/2.html"), results().stream().map(h -> h.replaceAll(".*/(features/)", "$1")).toList(),
           "search by note text");
     }
+  }
+
+  /** Explanations show literally on their pages, are found by search (text shown literally) and sort the table. */
+  @Test
+  void explanationsAreShownLiterallyFoundBySearchAndSortTheTable() throws InterruptedException {
+    for (String base : List.of(server.url(), siteDir.toUri().toString())) {
+      for (int i : new int[] {0, 2, 1}) {
+        open(base + "features/" + i + ".html");
+        @SuppressWarnings("unchecked")
+        List<String> shown = (List<String>) browser.js(
+            "return Array.from(document.querySelectorAll('section.explanations span.x')).map(e => e.textContent)");
+        assertEquals(Fixtures.explanationTexts(i).stream().map(ExplanationRenderTest::shown).toList(), shown, base + " feature " + i);
+        browser.js("document.querySelectorAll('section.explanations *').forEach(function (e) {"
+            + "['mouseover', 'focus', 'click'].forEach(function (t) { e.dispatchEvent(new Event(t, {bubbles: true})); }); });");
+        assertEquals(0L, browser.js("return document.querySelectorAll('main img, main script:not([type]), section.explanations a, section.explanations i').length"));
+      }
+      open(base + "search.html?q=zebracorn");
+      assertEquals(List.of("features/0.html"), results().stream().map(h -> h.replaceAll(".*/(features/)", "$1")).toList(),
+          "search by explanation text");
+      String shown = (String) browser.js("return document.querySelector('#results .x').textContent");
+      assertEquals(ExplanationRenderTest.shown(Fixtures.HOSTILE_EXPLANATION) + " (+1 more)", shown);
+      open(base + "search.html?q=" + java.net.URLEncoder.encode("alert('x1')", java.nio.charset.StandardCharsets.UTF_8));
+      assertEquals("features/0.html", results().get(0).replaceAll(".*/(features/)", "$1"));
+      assertEquals(0L, browser.js("return document.querySelectorAll('#results img, #results script, #results .x *').length"));
+      Thread.sleep(100);
+      assertFalse(browser.dialogOpen(), base);
+    }
+    open(server.url() + "index.html");
+    browser.driver.findElement(By.cssSelector("th[data-key='explanation'] button")).click();
+    new WebDriverWait(browser.driver, Duration.ofSeconds(10)).until(d ->
+        "ascending".equals(d.findElement(By.cssSelector("th[data-key='explanation']")).getAttribute("aria-sort")));
+    @SuppressWarnings("unchecked")
+    List<String> ids = (List<String>) browser.js(
+        "return Array.from(document.querySelectorAll('#features tbody tr td:first-child')).map(t => t.textContent)");
+    List<String> expected = records.stream().map(FeatureRecord::index).sorted(Comparator.<Integer, String>comparing(i ->
+        Fixtures.explanationTexts(i).isEmpty() ? "\uffff" : ExplanationRenderTest.shown(Fixtures.explanationTexts(i).get(0)).toLowerCase())
+        .thenComparing(i -> i)).map(String::valueOf).toList();
+    assertEquals(expected, ids, "sorted by explanation, features without one last");
+    assertEquals(List.of("0", "2"), ids.subList(0, 2));
   }
 
   @Test

@@ -1,4 +1,5 @@
 package org.featureatlas.render.view;
 
-/** A row of the index table. */
-public record FeatureRow(int index, String density, String maxAct, String topTokens, String topLogits, boolean dead) {}
+/** A row of the index table; {@code explanation} is empty when the feature has none. */
+public record FeatureRow(int index, String density, String maxAct, String topTokens, String topLogits, boolean dead,
+    String explanation) {}

@@ -43,7 +43,8 @@ public final class ChangeWatcher implements AutoCloseable {
 
   /**
    * Starts watching every directory in {@code roots}. A root that does not exist yet (a data
-   * directory without notes) is picked up when it is created, if its parent exists.
+   * directory without notes) is picked up when it is created, if its parent exists. A root that is a
+   * file (an explanations file) is watched through its parent, for that file only.
    */
   public static ChangeWatcher start(List<Path> roots, long quietMillis, Runnable onChange) {
     List<Path> absolute = roots.stream().map(r -> r.toAbsolutePath().normalize()).toList();
@@ -53,7 +54,7 @@ public final class ChangeWatcher implements AutoCloseable {
         if (Files.isDirectory(root)) {
           watcher.registerTree(root);
         } else if (root.getParent() != null && Files.isDirectory(root.getParent())) {
-          root.getParent().register(watcher.service, ENTRY_CREATE);
+          root.getParent().register(watcher.service, ENTRY_CREATE, ENTRY_MODIFY, ENTRY_DELETE);
         }
       }
       watcher.thread.start();

@@ -54,4 +54,23 @@ class ChangeWatcherTest {
       assertTrue(called.tryAcquire(10, TimeUnit.SECONDS), "a note in the new directory is a change");
     }
   }
+
+  @Test
+  void aFileRootIsWatchedForItselfOnly() throws Exception {
+    Path dir = Files.createDirectories(tmp.resolve("somewhere"));
+    Path csv = Files.writeString(dir.resolve("explanations.csv"), "1,first\n");
+    Semaphore called = new Semaphore(0);
+    try (ChangeWatcher w = ChangeWatcher.start(List.of(csv), 100, called::release)) {
+      Files.writeString(dir.resolve("other.csv"), "2,not watched\n");
+      assertTrue(!called.tryAcquire(1, TimeUnit.SECONDS), "a file beside the watched one is not a change");
+      Files.writeString(csv, "1,edited in place\n");
+      assertTrue(called.tryAcquire(10, TimeUnit.SECONDS), "editing the file in place is a change");
+      Thread.sleep(300);
+      Files.delete(csv);
+      assertTrue(called.tryAcquire(10, TimeUnit.SECONDS), "removing it is a change");
+      Thread.sleep(300);
+      Files.writeString(csv, "1,back\n");
+      assertTrue(called.tryAcquire(10, TimeUnit.SECONDS), "creating it again is a change");
+    }
+  }
 }

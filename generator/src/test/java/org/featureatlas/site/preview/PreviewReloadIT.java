@@ -61,6 +61,7 @@ class PreviewReloadIT {
         Thread.sleep(1000); // let the reload script make its first poll
         Files.writeString(templates.resolve("title.txt"), "Second title");
         new WebDriverWait(browser, Duration.ofSeconds(20))
+            .ignoring(org.openqa.selenium.StaleElementReferenceException.class) // the page may reload between find and read
             .until(d -> "Second title".equals(d.findElement(By.id("t")).getText()));
         assertNull(js.executeScript("return window.__beforeReload;"), "the page must have reloaded");
         assertEquals("Second title", browser.getTitle());
