@@ -121,28 +121,42 @@ public final class ScaleReport {
       return;
     }
     double[] f = sweep.stream().mapToDouble(Run::features).toArray();
+    Run any = sweep.get(0);
     System.out.println();
     System.out.printf(Locale.ROOT, "==== EXTRAPOLATED, NOT MEASURED: %,.0f features over %,.0f tokens on this machine ====%n", targetF, targetN);
-    System.out.printf(Locale.ROOT, "model per stage: seconds = (p + q * features) * (1 - r + r * tokens / %d), p and q a least-squares%n", n0);
-    System.out.printf(Locale.ROOT, "line over the sweep, r the share that grows with tokens from the %s run%n",
-        tokenRun == null ? "(missing: r = 1, every stage taken to grow with tokens)" : tokenRun.label());
+    System.out.printf(Locale.ROOT, "model per stage: seconds = (p + q * features^k) * (1 - r + r * tokens / %d): k the stage's cost law%n", n0);
+    System.out.println("in features (2 for similar features, which compares every pair of decoder rows; 1 otherwise), p and q a");
+    System.out.printf(Locale.ROOT, "least-squares line in features^k over the sweep, r the share that grows with tokens, %s%n",
+        tokenRun == null ? "ASSUMED from each stage's cost law (no run at more tokens succeeded)" : "read from the " + tokenRun.label() + " run");
     double total = 0;
     for (String s : stages) {
+      String name = s.substring("stage.".length());
+      Law law = Law.of(name);
       double[] y = sweep.stream().mapToDouble(r -> orZero(r.get(s))).toArray();
-      ScaleFit fit = tokenRun == null ? ScaleFit.fit(f, y, n0, 0, 0, Double.NaN)
-          : ScaleFit.fit(f, y, n0, tokenRun.features(), tokenRun.tokens(), orZero(tokenRun.get(s)));
+      ScaleFit fit = tokenRun == null ? ScaleFit.fit(f, y, n0, law.power(), 0, 0, Double.NaN, law.tokenShare())
+          : ScaleFit.fit(f, y, n0, law.power(), tokenRun.features(), tokenRun.tokens(), orZero(tokenRun.get(s)), law.tokenShare());
       double t = fit.predict(targetF, targetN);
       total += t;
-      System.out.printf(Locale.ROOT, "  %-36s %12.0f s  (extrapolated; p %.2f s, q %.3g s/feature, r %.2f)%n", s.substring("stage.".length()), t,
-          fit.intercept(), fit.slope(), fit.tokenShare());
+      System.out.printf(Locale.ROOT, "  %-36s %12.0f s  (extrapolated; k %d, p %.2f s, q %.3g s/feature^k, r %.2f)%n", name, t,
+          fit.power(), fit.intercept(), fit.slope(), fit.tokenShare());
+    }
+    double rate = any.get("matmul_flops_per_s");
+    if (tokenRun == null && rate > 0) {
+      // Pass C's logits product runs once per ablated row, and at the target nearly every token is one.
+      double logits = targetN * 2 * any.get("d_model") * any.get("vocab") / rate;
+      total += logits;
+      System.out.printf(Locale.ROOT, "  %-36s %12.0f s  (extrapolated: every token's logits, 2 x d_model x vocab FLOP, at %.1f GFLOP/s)%n",
+          "pass C: logits of the ablated rows", logits, rate / 1e9);
     }
     System.out.printf(Locale.ROOT, "  %-36s %12.0f s = %.1f h = %.1f days  (extrapolated)%n", "whole generation", total, total / 3600, total / 86400);
+    String gen = any.p().getProperty("generate_args", "");
     double[] m = sweep.stream().mapToDouble(Run::peakMiB).toArray();
-    ScaleFit mem = tokenRun == null ? ScaleFit.fit(f, m, n0, 0, 0, Double.NaN)
-        : ScaleFit.fit(f, m, n0, tokenRun.features(), tokenRun.tokens(), tokenRun.peakMiB());
+    // With a budget the peak does not grow with tokens: the cache is on disk and sweeps are blocked.
+    double memShare = gen.contains("--memory") ? 0 : 1;
+    ScaleFit mem = tokenRun == null ? ScaleFit.fit(f, m, n0, 1, 0, 0, Double.NaN, memShare)
+        : ScaleFit.fit(f, m, n0, 1, tokenRun.features(), tokenRun.tokens(), tokenRun.peakMiB(), memShare);
     System.out.printf(Locale.ROOT, "  %-36s %12.0f MiB  (extrapolated by the same model; q %.3g MiB/feature, r %.2f)%n", "peak resident memory",
         mem.predict(targetF, targetN), mem.slope(), mem.tokenShare());
-    Run any = sweep.get(0);
     double vocab = any.get("vocab");
     double dModel = any.get("d_model");
     System.out.printf(Locale.ROOT, "  dense tables at that size, for scale (what a memory budget must block): ~v features x vocab x 4 B = %.0f GiB,%n",
@@ -151,10 +165,30 @@ public final class ScaleReport {
         targetF * dModel * 8 / (1L << 30), targetF * targetF);
     System.out.println("  a run that sweeps its cache once per block of features grows faster than linearly in features:");
     System.out.println("  compare the sweep's 'x time' to its 'x features' before trusting the line.");
-    String gen = any.p().getProperty("generate_args", "");
     if (gen.contains("--memory")) {
       System.out.println("  generate ran with '" + gen + "': its peak follows that budget (docs/generation.md), so where the");
       System.out.println("  sweep's memory stays flat, that budget plus the JVM and libtorch is the better estimate.");
+    }
+  }
+
+  /**
+   * A stage's cost law: the power of the number of features its time grows with, and the share of it
+   * that grows with the number of tokens when no run at more tokens says (from what the stage does:
+   * docs/generation.md).
+   */
+  record Law(int power, double tokenShare) {
+    static Law of(String stage) {
+      if (stage.startsWith("similar features")) return new Law(2, 0); // every pair of decoder rows
+      if (stage.startsWith("pass A") || stage.startsWith("pass B") || stage.startsWith("correlations")) {
+        return new Law(1, 1); // a sweep over every token (pass B and correlations: of the cache)
+      }
+      if (stage.startsWith("pass C")) {
+        return new Law(1, 0); // the ablations of the shown examples; its logits product is counted apart
+      }
+      if (stage.startsWith("load") || stage.startsWith("logit effects") || stage.startsWith("write")) {
+        return new Law(1, 0); // the SAE, W_dec W_U, the feature files
+      }
+      return new Law(1, 1); // an unknown stage: taken to grow with both
     }
   }
 
