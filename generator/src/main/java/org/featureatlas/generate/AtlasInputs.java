@@ -173,7 +173,7 @@ record AtlasInputs(
   }
 
   /** Display strings for ids 0..vocabSize-1: the tokenizer's, or {@code <id>} where it has none. */
-  private static List<String> displayVocab(AtlasTokenizer tokenizer, int vocabSize) {
+  static List<String> displayVocab(AtlasTokenizer tokenizer, int vocabSize) {
     List<String> fromTokenizer = tokenizer == null ? List.of() : tokenizer.displayVocab();
     List<String> out = new ArrayList<>(vocabSize);
     for (int id = 0; id < vocabSize; id++) {

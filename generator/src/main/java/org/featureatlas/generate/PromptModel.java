@@ -110,7 +110,12 @@ public final class PromptModel implements AutoCloseable {
    * active ones), and the activations of {@code feature} at every token; {@code feature} -1 chooses the feature
    * with the largest activation anywhere in the text (ties by lower feature; 0 when none is active).
    */
-  public synchronized Result run(String text, int topK, int feature) {
+  public Result run(String text, int topK, int feature) {
+    return run(text, topK, feature, CHUNK_FLOATS);
+  }
+
+  /** {@link #run(String, int, int)} with at most {@code chunkFloats} dense activations at once (tests use small chunks). */
+  synchronized Result run(String text, int topK, int feature, long chunkFloats) {
     Check.that(feature >= -1 && feature < dSae, "feature " + feature + " is not one of the SAE's " + dSae);
     int[] textIds = tokenizer.encode(text);
     int bosId = tokenizer.bosId();
@@ -128,7 +133,7 @@ public final class PromptModel implements AutoCloseable {
     float[] best = new float[n]; // each row's largest activation, for choosing the feature
     int[] bestFeature = new int[n];
     float[] only = null; // the dense activations when they fit in one chunk
-    int rowsPerChunk = (int) Math.max(1, Math.min(n, CHUNK_FLOATS / Math.max(1, dSae)));
+    int rowsPerChunk = (int) Math.max(1, Math.min(n, chunkFloats / Math.max(1, dSae)));
     try (NDManager m = manager.newSubManager()) {
       NDArray tokens = m.create(ids, new Shape(1, n)); // [1, n]
       NDArray act = model.forward(tokens, ForwardOptions.upTo(hook)).hooks().get(hook).reshape(n, dIn); // [n, dIn]
@@ -197,9 +202,9 @@ public final class PromptModel implements AutoCloseable {
     return dSae;
   }
 
-  /** The tokenizer's display strings (index = id). */
+  /** The display string of every id of the model's vocabulary, as generation writes them to vocab.json. */
   public List<String> displayVocab() {
-    return tokenizer.displayVocab();
+    return AtlasInputs.displayVocab(tokenizer, config.vocabSize());
   }
 
   public HookPoint hook() {
