@@ -42,6 +42,11 @@ public final class RunQueue {
     }
   }
 
+  /** Places left now: how many more runs would be admitted (running or waiting) before one is refused. */
+  public int places() {
+    return admitted.availablePermits();
+  }
+
   public int waiting() {
     return waiting;
   }
