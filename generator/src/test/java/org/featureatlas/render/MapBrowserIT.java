@@ -28,7 +28,8 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * shards, map data) are built by the renderer; feature pages are not needed and are skipped.
  */
 class MapBrowserIT {
-  static final int FEATURES = 131_072;
+  /** 131,072 features; {@code -Datlas.mapFeatures=N} for another count. */
+  static final int FEATURES = Integer.getInteger("atlas.mapFeatures", 131_072);
 
   @Test
   void mapOf131072FeaturesLoadsHoversZoomsHighlightsAndOpens() throws Exception {
@@ -70,9 +71,19 @@ class MapBrowserIT {
         // Hover the loneliest feature's dot: the tooltip names it and its top tokens (from its search shard).
         WebElement canvas = browser.driver.findElement(org.openqa.selenium.By.id("map-canvas"));
         long h0 = System.nanoTime();
+        browser.js("document.getElementById('map').scrollIntoView()");
         hover(browser, canvas, target);
-        wait.until(d -> "true".equals(browser.js("return document.getElementById('map-tip').getAttribute('data-ready')"))
-            && String.valueOf(target).equals(browser.js("return document.getElementById('map-tip').getAttribute('data-feature')")));
+        try {
+          wait.until(d -> "true".equals(browser.js("return document.getElementById('map-tip').getAttribute('data-ready')"))
+              && String.valueOf(target).equals(browser.js("return document.getElementById('map-tip').getAttribute('data-feature')")));
+        } catch (RuntimeException e) {
+          System.out.println("hover failed: target " + target + " at " + point(browser, target) + ", tip "
+              + browser.js("var t = document.getElementById('map-tip'); return [t.hidden, t.getAttribute('data-feature'), t.textContent]")
+              + ", canvas " + browser.js("var r = document.getElementById('map-canvas').getBoundingClientRect(); return [r.left, r.top, r.width, r.height, window.scrollY]")
+              + ", console " + browser.consoleErrors());
+          java.nio.file.Files.write(Path.of("/tmp/map-fail.png"), browser.driver.getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
+          throw e;
+        }
         double hoverMs = (System.nanoTime() - h0) / 1e6;
         String tip = (String) browser.js("return document.getElementById('map-tip').textContent");
         FeatureSummary f = summaries[target];
@@ -80,6 +91,10 @@ class MapBrowserIT {
             .collect(Collectors.joining(" "));
         assertTrue(tip.startsWith("Feature " + target + " \u00B7 density "), tip);
         assertTrue(tip.contains("fires on " + tokens), tip + " should list " + tokens);
+        String shot = System.getProperty("atlas.mapScreenshot");
+        if (shot != null) { // -Datlas.mapScreenshot=FILE.png keeps a picture of the hovered map
+          Files.write(Path.of(shot), browser.driver.getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
+        }
         System.out.printf(Locale.ROOT, "hover to tooltip (first, loading vocab.js and one search shard): %.0f ms; pick %s ms%n",
             hoverMs, attr(browser, "map-canvas", "data-pick-ms"));
 
@@ -109,7 +124,8 @@ class MapBrowserIT {
         assertTrue(Integer.parseInt(String.valueOf(rung)) >= 1, "features ringed: " + rung);
         assertEquals(List.of(), browser.consoleErrors());
 
-        // Click the dot: its page opens.
+        // Reset the view, click the dot: its page opens.
+        browser.driver.findElement(org.openqa.selenium.By.id("map-reset")).click();
         hover(browser, canvas, target);
         Map<String, Object> at = point(browser, target);
         new Actions(browser.driver).moveToElement(canvas, offset(browser, canvas, at, "x"), offset(browser, canvas, at, "y"))
