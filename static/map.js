@@ -1,5 +1,5 @@
 /* The feature map on the index page: every live feature as a dot on a canvas, from map-data.js
-   (atlasMap({first, count, lo, hi, w, h, data}), MapData.java: 5 bytes a feature in base 91: x, y as 16-bit
+   (atlasMap({first, count, lo, hi, w, h}, data), MapData.java: 5 bytes a feature in base 91: x, y as 16-bit
    integers, then the log-density code). Drawn in one pass into an ImageData buffer; hover picks the nearest dot
    through a 256 x 256 grid; the tooltip's top tokens come from the feature's search shard (loaded on demand, with
    vocab.js), and a search (search.js's window.atlasData) can be highlighted. Text goes in with textContent only. */
@@ -43,8 +43,8 @@
     return out.subarray(0, o);
   }
 
-  function build(m) {
-    var bytes = base91(m.data);
+  function build(m, data) {
+    var bytes = base91(data);
     var n = 0, k;
     for (k = 0; k < m.count; k++) { if (bytes[5 * k + 4] > 0) { n++; } }
     var p = { n: n, first: m.first, lo: m.lo, hi: m.hi, w: m.w, h: m.h, x: new Float32Array(n), y: new Float32Array(n),
@@ -310,7 +310,7 @@
 
   function summary() {
     var ms = performance.now() - started;
-    status.textContent = map.n + ' features on the map.';
+    status.textContent = map.n.toLocaleString('en-US') + ' features on the map.';
     status.setAttribute('data-load-ms', ms.toFixed(1));
     status.setAttribute('data-points', String(map.n));
   }
@@ -328,8 +328,8 @@
     return null;
   };
 
-  window.atlasMap = function (m) {
-    map = build(m);
+  window.atlasMap = function (m, data) {
+    map = build(m, data);
     resize();
     reset();
     draw();

@@ -6,10 +6,10 @@ import org.featureatlas.data.FeatureMap;
 import org.featureatlas.data.MapPoint;
 
 /**
- * The feature map's data for {@code static/map.js}: the script {@value #PATH}, {@code atlasMap(<JSON>);} (a script
- * element loads it over HTTP and from file:// alike). The JSON: {@code first} and {@code count} (the site's
+ * The feature map's data for {@code static/map.js}: the script {@value #PATH}, {@code atlasMap(<JSON>, "<data>");}
+ * (a script element loads it over HTTP and from file:// alike). The JSON: {@code first} and {@code count} (the site's
  * features), {@code lo} and {@code hi} (the range of log10 density over the features on the map), {@code w} and
- * {@code h} (the map's width and height, the larger being 1) and {@code data}: for each of the {@code count}
+ * {@code h} (the map's width and height, the larger being 1). The data string: for each of the {@code count}
  * features, 5 bytes in basE91 ({@link Base91}): x and y as big-endian 16-bit integers in {@code [0, 65534]}
  * (both {@value #ABSENT} for a feature not on the map: dead, or absent from the data's map), then the density
  * code, 0 off the map, else {@code 1 + round(254 (log10 density - lo) / (hi - lo))}.
@@ -75,7 +75,7 @@ final class MapData {
     m.put("hi", any ? Num.json(hi, 4) : 0);
     m.put("w", span > 0 ? Num.json((maxX - minX) / span, 4) : 1);
     m.put("h", span > 0 ? Num.json((maxY - minY) / span, 4) : 1);
-    m.put("data", Base91.encode(bytes));
-    return "atlasMap(" + ScriptJson.write(m) + ");\n";
+    // basE91 has no '"', '\\' or '<': a plain JS string, written as it is (ScriptJson would escape '>' and '&').
+    return "atlasMap(" + ScriptJson.write(m) + ", \"" + Base91.encode(bytes) + "\");\n";
   }
 }

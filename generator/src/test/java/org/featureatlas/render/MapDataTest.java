@@ -22,9 +22,16 @@ class MapDataTest {
   @TempDir
   Path dir;
 
+  /** The script's JSON, with its data string added as "data". */
   static JsonNode parse(String script) throws Exception {
-    assertTrue(script.startsWith("atlasMap(") && script.endsWith(");\n"), script);
-    return new ObjectMapper().readTree(script.substring("atlasMap(".length(), script.length() - 3));
+    assertTrue(script.startsWith("atlasMap({") && script.endsWith("\");\n"), script);
+    int cut = script.lastIndexOf("}, \"");
+    com.fasterxml.jackson.databind.node.ObjectNode m =
+        (com.fasterxml.jackson.databind.node.ObjectNode) new ObjectMapper().readTree(script.substring("atlasMap(".length(), cut + 1));
+    String data = script.substring(cut + 4, script.length() - 4);
+    assertTrue(data.chars().noneMatch(c -> c == '"' || c == '\\' || c == '<'), "a plain JS string");
+    m.put("data", data);
+    return m;
   }
 
   @Test
