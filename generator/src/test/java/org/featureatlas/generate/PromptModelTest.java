@@ -107,6 +107,50 @@ class PromptModelTest {
     for (int t = 0; t < ids.length; t++) assertEquals(reference[t][feature], whole.acts()[t], tolerance(reference[t][feature]));
   }
 
+  /**
+   * A tokenizer with BOS ("!"), a residual-stream hook of a LayerNorm model (centred): the text starts with BOS, whose
+   * activations are left out (0, no features) unless kept, and the rest equals the float64 reference.
+   */
+  @Test
+  void bosIsPrependedAndLeftOutUnlessKeptAndCentringFollowsTheRule(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+    TinyInputs in = new TinyInputs(dir, "blocks.0.hook_resid_post", org.featureatlas.sae.Architecture.STANDARD, 2, 16, 3);
+    org.featureatlas.tokenize.TinyBpe.write(in.model.resolve("tokenizer.json"));
+    java.nio.file.Files.writeString(in.model.resolve(AtlasTokenizer.CONFIG_FILE), "{\"add_bos_token\": true, \"bos_token\": \"!\"}");
+    String text = "#$%&'()*+,-./0";
+    int[] textIds;
+    try (AtlasTokenizer tok = AtlasTokenizer.load(in.model.resolve("tokenizer.json"))) {
+      textIds = tok.encode(text);
+      assertEquals(33, tok.bosId());
+    }
+    int[] all = new int[textIds.length + 1];
+    all[0] = 33;
+    System.arraycopy(textIds, 0, all, 1, textIds.length);
+    SaeWeights sae = SaeWeights.load(in.sae);
+    HookPoint hook = HookPoint.parse(sae.config().hookName());
+    double[][] x = ReferenceGpt2.forward(in.weights, all).hook(hook);
+    boolean centre = AtlasInputs.centres(null, sae.config(), hook, in.weights.config());
+    if (centre) {
+      for (double[] row : x) {
+        double mean = java.util.Arrays.stream(row).average().orElse(0);
+        for (int j = 0; j < row.length; j++) row[j] -= mean;
+      }
+    }
+    double[][] ref = ReferenceAtlas.encode(sae, x);
+    for (boolean keep : new boolean[] {false, true}) {
+      try (PromptModel m = PromptModel.load(in.model, in.sae, null, keep, "cpu")) {
+        PromptModel.Result r = m.run(text, 5, 0);
+        assertArrayEquals(all, r.ids());
+        assertTrue(r.bos()[0]);
+        for (int t = 0; t < all.length; t++) {
+          double want = !keep && t == 0 ? 0 : ref[t][0];
+          assertEquals(want, r.acts()[t], tolerance(want), "keep " + keep + ", token " + t);
+          long active = java.util.Arrays.stream(ref[t]).filter(v -> v > 0).count();
+          assertEquals(!keep && t == 0 ? 0 : Math.min(5, active), r.top().get(t).size(), "keep " + keep + ", token " + t);
+        }
+      }
+    }
+  }
+
   @Test
   void aTextLongerThanTheContextIsRefused() {
     PromptModel.TooLong e = assertThrows(PromptModel.TooLong.class, () -> model.run(TEXT.repeat(8), 5, -1));
