@@ -47,7 +47,7 @@
     var max = 0;
     r.acts.forEach(function (a) { if (a > max) { max = a; } });
     hint.textContent = 'Shaded by activation / the largest here (' + sig(max) + '), as example rows are by the feature\'s max.' +
-      (r.bos_left_out ? ' The BOS position is left out, as in the atlas.' : '');
+      (r.bos_left_out && r.tokens.some(function (t) { return t.bos; }) ? ' The BOS position is left out, as in the atlas.' : '');
     acts.textContent = '';
     acts.appendChild(el('small', null, sig(max)));
     r.tokens.forEach(function (t, k) {
@@ -76,7 +76,7 @@
         r.top[k].forEach(function (fa) {
           var li = el('li');
           li.appendChild(featureLink(fa[0]));
-          var b = el('button', null, ' ' + sig(fa[1]));
+          var b = el('button', 'act', sig(fa[1]));
           b.type = 'button';
           b.setAttribute('aria-pressed', String(fa[0] === r.feature));
           b.setAttribute('aria-label', 'Show feature ' + fa[0] + ' on every token');

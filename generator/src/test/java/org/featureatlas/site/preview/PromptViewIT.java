@@ -175,6 +175,14 @@ class PromptViewIT {
     browser.js("document.querySelector('#prompt-table button[data-feature=\"' + arguments[0] + '\"]').click()", pick);
     waiting().until(d -> shownFeature() == pick);
     compared += compareChosen();
+    String shot = System.getProperty("atlas.promptScreenshot");
+    if (shot != null) { // -Datlas.promptScreenshot=FILE.png keeps a picture of the page
+      try {
+        Files.write(Path.of(shot), browser.driver.getScreenshotAs(org.openqa.selenium.OutputType.BYTES));
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
     System.out.printf(Locale.ROOT, "prompt view: %d activations of features %d and %d equal generation's, %d top-list entries%n",
         compared, first, pick, listed);
     assertEquals(List.of(), browser.consoleErrors());
