@@ -21,7 +21,7 @@ site: build
 
 preview:
 	@test -f site-out/index.html || $(MAKE) site
-	$(ATLAS) preview --site site-out --data $(SITE_DATA)
+	$(ATLAS) preview --data $(SITE_DATA) --model demo/model --sae demo/sae
 
 # ---- Benchmarks: they print figures and are never run as tests. See docs/benchmarks.md. ----
 # Each case builds its inputs (random weights, a synthetic SAE, random tokens; kept under target/ for the

@@ -26,8 +26,11 @@ public record Manifest(
     /** Feature files, relative to the data directory, in feature order. */
     @JsonProperty("feature_files") List<String> featureFiles) {
 
-  /** The version written: 2 adds {@code similar_features} (and {@code similar_features_b}) to every record. */
-  public static final int FORMAT_VERSION = 2;
+  /**
+   * The version written: 2 adds {@code similar_features} (and {@code similar_features_b}) to every record, 3 adds
+   * the feature map ({@code map.json}, {@link FeatureMap}).
+   */
+  public static final int FORMAT_VERSION = 3;
 
   /** The oldest version read: format-1 records lack the similar-features tables. */
   public static final int OLDEST_READ = 1;

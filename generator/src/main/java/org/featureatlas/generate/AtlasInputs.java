@@ -126,8 +126,7 @@ record AtlasInputs(
     int bosId = tokenizer == null ? -1 : tokenizer.bosId();
     if (tokenizer != null) tokenizer.close();
     // TransformerLens centres writing weights of LayerNorm models only (feature-math.md section 6).
-    boolean centre = req.centre() != null ? req.centre()
-        : sae.config().centringApplies() && hook.writesResidual() && cfg.normKind().centres();
+    boolean centre = centres(req.centre(), sae.config(), hook, cfg);
     List<String> modelFiles = new ArrayList<>(weights.files());
     modelFiles.add(TOKENIZER);
     modelFiles.add(AtlasTokenizer.CONFIG_FILE); // it decides the BOS token
@@ -141,6 +140,14 @@ record AtlasInputs(
         datasetIdentity(source), bosId);
   }
 
+  /**
+   * Whether the hook activations are mean-centred before encoding: {@code override} when given, else the
+   * TransformerLens rule (feature-math.md section 6: residual-stream hooks of LayerNorm models, when the SAE asks).
+   */
+  static boolean centres(Boolean override, SaeConfig sae, HookPoint hook, ModelConfig cfg) {
+    return override != null ? override : sae.centringApplies() && hook.writesResidual() && cfg.normKind().centres();
+  }
+
   /** The parameter count of an SAE (0 for none). */
   private static long parameters(SaeWeights w) {
     if (w == null) return 0;
@@ -148,7 +155,7 @@ record AtlasInputs(
     return w.threshold() == null ? n : n + w.threshold().data().length;
   }
 
-  private static HookPoint hookOf(SaeWeights sae, Path saeDir, ModelConfig cfg, Path modelDir) {
+  static HookPoint hookOf(SaeWeights sae, Path saeDir, ModelConfig cfg, Path modelDir) {
     Path cfgFile = saeDir.resolve(sae.hookFile());
     HookPoint hook;
     try {
@@ -164,7 +171,7 @@ record AtlasInputs(
   }
 
   /** Display strings for ids 0..vocabSize-1: the tokenizer's, or {@code <id>} where it has none. */
-  private static List<String> displayVocab(AtlasTokenizer tokenizer, int vocabSize) {
+  static List<String> displayVocab(AtlasTokenizer tokenizer, int vocabSize) {
     List<String> fromTokenizer = tokenizer == null ? List.of() : tokenizer.displayVocab();
     List<String> out = new ArrayList<>(vocabSize);
     for (int id = 0; id < vocabSize; id++) {

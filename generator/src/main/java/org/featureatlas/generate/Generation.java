@@ -26,6 +26,7 @@ import org.featureatlas.check.AtlasException;
 import org.featureatlas.check.Check;
 import org.featureatlas.check.IoErrors;
 import org.featureatlas.data.DataDir;
+import org.featureatlas.data.FeatureMap;
 import org.featureatlas.data.FeatureRecord;
 import org.featureatlas.data.Json;
 import org.featureatlas.data.Manifest;
@@ -51,7 +52,7 @@ public final class Generation {
 
   /** What generation and merge may replace: a data directory (plus its notes and explanations). */
   static final OutputGuard.Kind DATA_DIR = OutputGuard.Kind.owning("an atlas data directory", DataDir.MANIFEST,
-      Set.of(DataDir.MANIFEST, DataDir.VOCAB, "features", NOTES, EXPLANATIONS));
+      Set.of(DataDir.MANIFEST, DataDir.VOCAB, "features", FeatureMap.FILE, NOTES, EXPLANATIONS));
 
   /** What a shard run may replace: a shard directory. */
   static final OutputGuard.Kind SHARD_DIR = OutputGuard.Kind.owning("a shard directory", ShardInfo.FILE,
@@ -296,6 +297,9 @@ public final class Generation {
             similarRows, manager, bar::step);
       }
     });
+    boolean[] live = new boolean[dSae];
+    for (int i = 0; i < dSae; i++) live[i] = state.moments.alive(i);
+    FeatureMap map = stage("feature map", () -> MapLayout.compute(in.wDec(), similar, live, req.seed()));
     Correlations.Plan corr = correlationPlan(in, memory, state.moments.meanActivePerPosition());
     ExcludedPositions excluded = excluded(req, in);
     stage("correlations", () -> {
@@ -324,6 +328,9 @@ public final class Generation {
           List<RecordPart> parts = Statistics.recordParts(state.statistics, passB, effects,
               new NeuronAlignment(in.wDec(), set.nUnits()), state.correlations, similar);
           DataDir.write(dir.path(), manifest, in.displayVocab(), records(in.dSae(), parts, examples));
+          FeatureMap.write(dir.path(), map);
+        } catch (IOException e) {
+          throw IoErrors.writing(out.resolve(FeatureMap.FILE), e);
         } catch (UncheckedIOException e) {
           // DataDir reports the failure without the file; name the data directory being written.
           throw IoErrors.writing(out, e);

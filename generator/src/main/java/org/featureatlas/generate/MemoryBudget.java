@@ -244,6 +244,14 @@ public final class MemoryBudget {
       return similarDecoderBytes() + similarRowBytes();
     }
 
+    /**
+     * The feature map's layout (after the similar features, before the correlations): two directed edges per
+     * similar-features entry and the per-feature arrays ({@link MapLayout#bytesPerFeature}).
+     */
+    long mapBytes() {
+      return MapLayout.bytesPerFeature(SimilarFeatures.K) * s.dSae();
+    }
+
     /** The correlation step's least working set: one feature's row and the pending batches (before pass A). */
     long correlationMinimumBytes() {
       return correlationRowBytes() + correlationPendingBytes(0);
@@ -355,7 +363,7 @@ public final class MemoryBudget {
     /** {@link #minimumBytes()}, or without pass C for a shard run (pass A only). */
     long minimumBytes(boolean passC) {
       long stages = fixedBytes() + Math.max(passABytes(),
-          passC ? Math.max(Math.max(passCBytes(), correlationMinimumBytes()), similarMinimumBytes()) : 0);
+          passC ? Math.max(Math.max(Math.max(passCBytes(), correlationMinimumBytes()), similarMinimumBytes()), mapBytes()) : 0);
       return Math.max(loadBytes(), stages);
     }
 
@@ -382,6 +390,7 @@ public final class MemoryBudget {
         if (passC) {
           parts.add("the correlation step with one feature's sums " + format(correlationMinimumBytes()));
           parts.add("the similar features with one feature's row " + format(similarMinimumBytes()));
+          parts.add("the feature map " + format(mapBytes()));
           parts.add("pass C with one batch of logits and one ~v block of " + featureChunk + " features " + format(passCBytes()));
         }
         throw new AtlasException("--memory " + format(bytes) + " is too small for this run: it needs at least --memory "

@@ -164,6 +164,21 @@ final class SimilarFeatures implements RecordPart {
     }
   }
 
+  /** How many features feature {@code i}'s own table holds (the feature map's neighbour graph reads them). */
+  int count(int i) {
+    return same.count[i];
+  }
+
+  /** Entry {@code r} of feature {@code i}'s own table: the feature. */
+  int neighbour(int i, int r) {
+    return same.feature[i * k + r];
+  }
+
+  /** Entry {@code r} of feature {@code i}'s own table: the float64 decoder cosine. */
+  double cosine(int i, int r) {
+    return same.cosine[i * k + r];
+  }
+
   /** Feature {@code i}'s tables (encoder B's null without encoder B). */
   @Override
   public void contribute(int i, RecordFields record) {

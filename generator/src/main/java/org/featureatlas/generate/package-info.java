@@ -9,6 +9,9 @@
  *       residual stream). A shard run stops here and saves its statistics; a merge adds them up.
  *   <li><b>Logit effects</b> ({@code LogitEffects}): from the weights only, {@code v = u W_U} in chunks of
  *       features; each feature's logit tables and {@code max|~v|}, never {@code v} whole.
+ *   <li><b>Similar features</b> ({@code SimilarFeatures}) and the <b>feature map</b> ({@code MapLayout}, written as
+ *       {@code map.json}): from the decoder only, the nearest decoder directions of every feature, and a UMAP-style
+ *       2-D layout of the live features' neighbour graph.
  *   <li><b>Correlations</b> ({@code Correlations}, {@code CrossMoments}): sweeps of the cache, a block of
  *       features per sweep as the memory budget allows; only each feature's top correlated neurons and
  *       features of B are kept.
@@ -26,5 +29,8 @@
  * fields), and every bounded top-k list is a {@code BoundedTopK} with a stated order and tie-break. What the
  * run may hold is set by a {@link org.featureatlas.generate.MemoryBudget} ({@code --memory}), which sizes the
  * correlation blocks and pass C's {@code ~v} blocks and never changes a number.
+ *
+ * <p>{@link org.featureatlas.generate.PromptModel} runs the same forward pass, hook, centring rule, BOS choice and
+ * encoder on one text for the preview's prompt view.
  */
 package org.featureatlas.generate;

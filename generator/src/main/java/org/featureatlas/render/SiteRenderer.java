@@ -14,6 +14,7 @@ import me.tongfei.progressbar.ProgressBar;
 import org.featureatlas.check.AtlasException;
 import org.featureatlas.check.Check;
 import org.featureatlas.data.DataDir;
+import org.featureatlas.data.FeatureMap;
 import org.featureatlas.data.FeatureRecord;
 import org.featureatlas.data.Identity;
 import org.featureatlas.data.Manifest;
@@ -122,18 +123,33 @@ public final class SiteRenderer {
       throw failure.get();
     }
 
-    writeSiteWide(site, summaries.toArray(new FeatureSummary[0]), text, notes, templates, sink);
+    FeatureMap map = FeatureMap.read(opts.dataDir(), manifest).orElse(null);
+    writeSiteWide(site, summaries.toArray(new FeatureSummary[0]), text, notes, templates, sink, map);
     StaticAssets.copy(opts.staticDir(), sink);
   }
 
-  /** Everything but the feature pages and static assets: index pages, search data and page, 404, .nojekyll. */
+  /** {@link #writeSiteWide(SiteInfo, FeatureSummary[], TokenText, Notes, Templates, SiteSink, FeatureMap)} without a map. */
   static void writeSiteWide(SiteInfo site, FeatureSummary[] summaries, TokenText text, Notes notes, Templates templates,
       SiteSink sink) {
+    writeSiteWide(site, summaries, text, notes, templates, sink, null);
+  }
+
+  /**
+   * Everything but the feature pages and static assets: index pages, search data and page, the feature map's data
+   * ({@code map} null for data without one: no map), the prompt page, 404, .nojekyll.
+   */
+  static void writeSiteWide(SiteInfo site, FeatureSummary[] summaries, TokenText text, Notes notes, Templates templates,
+      SiteSink sink, FeatureMap map) {
     boolean explained = IndexPages.explained(summaries);
     for (int p = 1; p <= IndexPages.pageCount(summaries.length); p++) {
-      sink.put(IndexPages.path(p), templates.render(Templates.INDEX,
-          IndexPages.context(p, site, summaries, text, notes, explained)));
+      Map<String, Object> context = IndexPages.context(p, site, summaries, text, notes, explained);
+      context.put("hasMap", p == 1 && map != null);
+      sink.put(IndexPages.path(p), templates.render(Templates.INDEX, context));
     }
+    if (map != null) {
+      sink.put(MapData.PATH, MapData.script(map, summaries));
+    }
+    sink.put(PROMPT_PAGE, templates.render(Templates.PROMPT, simple("", site, "Your own text")));
     sink.put("search.json", SearchIndex.manifest(summaries.length));
     for (int s = 0; s < SearchIndex.shardCount(summaries.length); s++) {
       sink.put("search/" + s + ".js", SearchIndex.script(s, SearchIndex.shard(s, summaries, text.size(), notes)));
@@ -157,6 +173,12 @@ public final class SiteRenderer {
    * text};}.
    */
   static final String VOCAB_SCRIPT = "vocab.js";
+
+  /**
+   * The prompt view's page: the preview server with a model answers its requests ({@code atlas preview --model DIR
+   * --sae DIR}); anywhere else the page says that it needs one.
+   */
+  public static final String PROMPT_PAGE = "prompt.html";
 
   static String vocabScript(TokenText text, SiteInfo site) {
     List<String> shown = new ArrayList<>(text.size());

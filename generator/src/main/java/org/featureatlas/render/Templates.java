@@ -22,13 +22,14 @@ final class Templates {
   static final String INDEX = "index.html";
   static final String SEARCH = "search.html";
   static final String NOT_FOUND = "404.html";
+  static final String PROMPT = "prompt.html";
 
   private final PebbleEngine engine;
   private final Path dir;
 
   Templates(Path dir) {
     this.dir = Check.directory(dir).toAbsolutePath();
-    for (String name : new String[] {FEATURE, INDEX, SEARCH, NOT_FOUND}) {
+    for (String name : new String[] {FEATURE, INDEX, SEARCH, NOT_FOUND, PROMPT}) {
       Check.readableFile(this.dir.resolve(name));
     }
     FileLoader loader = new FileLoader();

@@ -52,4 +52,13 @@ class PreviewCommandTest {
       assertTrue(p.out().startsWith("atlas: previewing at http://"), p.out());
     }
   }
+
+  @Test
+  void thePromptViewNeedsBothModelAndSae() {
+    java.io.StringWriter err = new java.io.StringWriter();
+    int rc = Atlas.execute(new java.io.PrintWriter(new java.io.StringWriter(), true), new java.io.PrintWriter(err, true),
+        "preview", "--site", ".", "--model", "demo/model", "--port", "0");
+    assertEquals(2, rc, err.toString());
+    assertTrue(err.toString().contains("the prompt view needs both --model and --sae"), err.toString());
+  }
 }

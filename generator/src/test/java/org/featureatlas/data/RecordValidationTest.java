@@ -191,9 +191,10 @@ class RecordValidationTest {
     assertEquals(4, records.size());
     assertTrue(records.get(1).similarFeatures() == null);
     assertTrue(fails(f -> f.putArray("similar_features")).contains("similar_features is not part of format_version 1"));
-    m.put("format_version", 3);
+    m.put("format_version", Manifest.FORMAT_VERSION + 1);
     Files.writeString(manifest, Json.mapper().writeValueAsString(m));
     AtlasException e = assertThrows(AtlasException.class, () -> DataDir.readManifest(dir));
-    assertTrue(e.getMessage().contains("format_version 3 is not supported (this atlas reads 1 to 2)"), e.getMessage());
+    assertTrue(e.getMessage().contains("format_version " + (Manifest.FORMAT_VERSION + 1) + " is not supported (this atlas reads 1 to "
+        + Manifest.FORMAT_VERSION + ")"), e.getMessage());
   }
 }

@@ -189,7 +189,7 @@ class SimilarFeaturesTest {
       GenerationDeterminismTest.assertSameTree(whole, blocked);
     }
     Manifest manifest = DataDir.readManifest(whole);
-    assertEquals(2, manifest.formatVersion());
+    assertEquals(Manifest.FORMAT_VERSION, manifest.formatVersion());
     assertEquals(SimilarFeatures.K, manifest.settings().get("similar_table_size"));
     HostTensor a = sae.wDec();
     HostTensor b = saeB.wDec();

@@ -21,14 +21,14 @@ import org.openqa.selenium.logging.LoggingPreferences;
  * Headless Debian Chromium through /usr/bin/chromedriver (never Selenium Manager, never the network:
  * every host but 127.0.0.1 resolves to nothing), with a fresh profile, console logging on.
  */
-final class Browser implements AutoCloseable {
+public final class Browser implements AutoCloseable {
   static final String CHROMIUM = "/usr/bin/chromium";
   static final String CHROMEDRIVER = "/usr/bin/chromedriver";
 
-  final ChromeDriver driver;
+  public final ChromeDriver driver;
   private final Path profile;
 
-  Browser() {
+  public Browser() {
     System.setProperty("webdriver.chrome.driver", CHROMEDRIVER);
     try {
       profile = Files.createTempDirectory("atlas-chromium-");
@@ -55,14 +55,14 @@ final class Browser implements AutoCloseable {
   }
 
   /** Console messages at level SEVERE (errors, uncaught exceptions, failed loads) since the last call. */
-  List<String> consoleErrors() {
+  public List<String> consoleErrors() {
     return driver.manage().logs().get(LogType.BROWSER).getAll().stream()
         .filter(e -> e.getLevel().intValue() >= Level.SEVERE.intValue())
         .map(LogEntry::getMessage).toList();
   }
 
   /** True when a JavaScript dialog (alert, confirm, prompt) is open. */
-  boolean dialogOpen() {
+  public boolean dialogOpen() {
     try {
       driver.switchTo().alert();
       return true;
@@ -71,7 +71,7 @@ final class Browser implements AutoCloseable {
     }
   }
 
-  Object js(String script, Object... args) {
+  public Object js(String script, Object... args) {
     return driver.executeScript(script, args);
   }
 

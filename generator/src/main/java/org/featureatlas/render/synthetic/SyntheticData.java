@@ -10,7 +10,9 @@ import java.util.TreeMap;
 import org.featureatlas.data.DataDir;
 import org.featureatlas.data.Example;
 import org.featureatlas.data.FeatureCosine;
+import org.featureatlas.data.FeatureMap;
 import org.featureatlas.data.FeatureRecord;
+import org.featureatlas.data.MapPoint;
 import org.featureatlas.data.Histogram;
 import org.featureatlas.data.Identity;
 import org.featureatlas.data.Interval;
@@ -63,6 +65,36 @@ public final class SyntheticData {
   /** Writes a complete data directory for {@code spec} into {@code dir}. */
   public static void write(Path dir, SyntheticSpec spec) {
     DataDir.write(dir, manifest(spec), vocab(spec), features(spec));
+    try {
+      FeatureMap.write(dir, map(spec));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
+  }
+
+  /** Clusters of the synthetic map. */
+  static final int MAP_CLUSTERS = 48;
+
+  /**
+   * A feature map for {@code spec}: the live features in {@value #MAP_CLUSTERS} Gaussian clusters (a feature's cluster
+   * and place are seeded by its index), dead ones left out, as generation's map leaves them out.
+   */
+  public static FeatureMap map(SyntheticSpec spec) {
+    SplittableRandom centres = new SplittableRandom(spec.seed() ^ 0x5EED0F3A9L);
+    double[] cx = new double[MAP_CLUSTERS];
+    double[] cy = new double[MAP_CLUSTERS];
+    for (int c = 0; c < MAP_CLUSTERS; c++) {
+      cx[c] = 20 * centres.nextDouble() - 10;
+      cy[c] = 20 * centres.nextDouble() - 10;
+    }
+    List<MapPoint> points = new ArrayList<>();
+    for (int i = 0; i < spec.dSae(); i++) {
+      if (new SplittableRandom(spec.seed() * 0x632BE59BD9B4E019L + i).nextInt(25) == 0) continue; // dead, as feature()
+      SplittableRandom r = new SplittableRandom(spec.seed() * 31 + i);
+      int c = r.nextInt(MAP_CLUSTERS);
+      points.add(new MapPoint(i, cx[c] + 0.7 * r.nextGaussian(), cy[c] + 0.7 * r.nextGaussian()));
+    }
+    return new FeatureMap(FeatureMap.METHOD, points);
   }
 
   public static Manifest manifest(SyntheticSpec spec) {

@@ -34,16 +34,27 @@ public final class PreviewHandler extends Handler.Abstract {
   private final LiveSite site;
   private final boolean liveReload;
   private final byte[] reloadScript;
+  private final PromptEndpoint prompt;
 
   public PreviewHandler(LiveSite site, boolean liveReload) {
+    this(site, liveReload, null);
+  }
+
+  /** {@code prompt}: the prompt view's API at {@link PromptEndpoint#PATH}, or null (that path is then a 404). */
+  public PreviewHandler(LiveSite site, boolean liveReload, PromptEndpoint prompt) {
     this.site = site;
     this.liveReload = liveReload;
     this.reloadScript = resource("reload.js");
+    this.prompt = prompt;
   }
 
   @Override
   public boolean handle(Request request, Response response, Callback callback) {
     String method = request.getMethod();
+    if (prompt != null && PromptEndpoint.PATH.equals(request.getHttpURI().getPath())) {
+      handlePrompt(request, response, callback, method);
+      return true;
+    }
     boolean head = "HEAD".equals(method);
     if (!head && !"GET".equals(method)) {
       response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD");
@@ -84,6 +95,34 @@ public final class PreviewHandler extends Handler.Abstract {
     }
     sendPage(request, response, callback, HttpStatus.OK_200, MimeTypes.of(path.get().file()), body.get(), version);
     return true;
+  }
+
+  /**
+   * The prompt view's API: GET and HEAD get {@link PromptEndpoint#info}, POST a JSON body of at most
+   * {@link PromptEndpoint#maxBodyBytes} bytes (a larger one gets 413 unread), anything else 405.
+   */
+  private void handlePrompt(Request request, Response response, Callback callback, String method) {
+    PromptEndpoint.Answer answer;
+    if ("GET".equals(method) || "HEAD".equals(method)) {
+      answer = prompt.info();
+    } else if ("POST".equals(method)) {
+      long declared = request.getLength();
+      if (declared > prompt.maxBodyBytes()) {
+        answer = prompt.answer(new byte[prompt.maxBodyBytes() + 1]);
+      } else {
+        try (InputStream in = org.eclipse.jetty.io.Content.Source.asInputStream(request)) {
+          answer = prompt.answer(in.readNBytes(prompt.maxBodyBytes() + 1));
+        } catch (IOException e) {
+          sendText(request, response, callback, HttpStatus.BAD_REQUEST_400, "400 the request body could not be read\n");
+          return;
+        }
+      }
+    } else {
+      response.getHeaders().put(HttpHeader.ALLOW, "GET, HEAD, POST");
+      sendText(request, response, callback, HttpStatus.METHOD_NOT_ALLOWED_405, "405 method not allowed\n");
+      return;
+    }
+    send(request, response, callback, answer.status(), "application/json; charset=utf-8", answer.json(), "no-store");
   }
 
   /** The site's {@code 404.html} with status 404, or a plain-text 404 when the site has none. */

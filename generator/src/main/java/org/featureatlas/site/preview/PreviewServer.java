@@ -35,6 +35,11 @@ public final class PreviewServer implements AutoCloseable {
 
   /** Starts serving {@code site} on {@code host}:{@code port} (port 0 picks a free port). */
   public static PreviewServer start(LiveSite site, String host, int port, boolean liveReload) {
+    return start(site, host, port, liveReload, null);
+  }
+
+  /** {@link #start(LiveSite, String, int, boolean)} answering the prompt view's API with {@code prompt} (null: none). */
+  public static PreviewServer start(LiveSite site, String host, int port, boolean liveReload, PromptEndpoint prompt) {
     QueuedThreadPool threads = new QueuedThreadPool(32, 4);
     threads.setName("atlas-preview");
     threads.setDaemon(true);
@@ -46,7 +51,7 @@ public final class PreviewServer implements AutoCloseable {
     connector.setHost(host);
     connector.setPort(port);
     server.addConnector(connector);
-    server.setHandler(new PreviewHandler(site, liveReload));
+    server.setHandler(new PreviewHandler(site, liveReload, prompt));
     server.setStopTimeout(2000);
     try {
       server.start();
