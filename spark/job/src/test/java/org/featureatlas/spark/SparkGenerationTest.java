@@ -1,0 +1,85 @@
+package org.featureatlas.spark;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code atlas generate --spark local[...]}: Spark runs the job in this JVM (two executor threads), through the
+ * launcher's command line and the ClusterEngine lookup, and writes the single-process run's data directory byte for byte,
+ * also when tasks fail once and are retried; a job that fails for good leaves neither output nor work directory.
+ */
+class SparkGenerationTest {
+  @TempDir
+  static Path dir;
+
+  static SparkInputs in;
+  static Path single;
+
+  @BeforeAll
+  static void singleProcessRun() {
+    in = new SparkInputs(dir, 41);
+    single = dir.resolve("single");
+    SparkInputs.Result r = in.generate(single);
+    assertEquals(0, r.rc(), r.err());
+  }
+
+  @Test
+  void localSparkWritesTheSingleRunsBytes() throws IOException {
+    Path out = dir.resolve("spark");
+    SparkInputs.Result r = in.generate(out, "--spark", "local[2]", "--partitions", "3", "--feature-blocks", "3",
+        "--spark-conf", "spark.ui.enabled=false");
+    assertEquals(0, r.rc(), r.err());
+    SparkInputs.assertSameTree(single, out);
+    // The work directory beside the output is gone.
+    assertEquals(List.of("model", "sae", "sae-b", "single", "spark", "tokens.npy"),
+        SparkInputs.names(dir).stream().filter(n -> !n.startsWith("failed") && !n.startsWith("retried") && !n.startsWith("work")).toList());
+  }
+
+  @Test
+  void tasksThatFailOnceAreRetriedAndTheBytesAreTheSame() throws IOException {
+    // local[2,2]: two threads, and a failed task is tried again once. The first attempt of pass A's partition 1 and
+    // of feature block 2 fail after committing their output, so the retries replace it.
+    Path out = dir.resolve("retried");
+    Path work = Files.createDirectories(dir.resolve("work-retried"));
+    SparkInputs.Result r = in.generate(out, "--spark", "local[2,2]", "--partitions", "3", "--feature-blocks", "3",
+        "--spark-work", work.toString(), "--spark-conf", "spark.ui.enabled=false",
+        "--spark-conf", Faults.SETTING + "=pass-a:1,blocks:2");
+    assertEquals(0, r.rc(), r.err());
+    SparkInputs.assertSameTree(single, out);
+    assertEquals(List.of(), SparkInputs.names(work), "the run's work directory is deleted");
+  }
+
+  @Test
+  void aJobThatFailsForGoodLeavesNothing() throws IOException {
+    Path out = dir.resolve("failed");
+    Path work = Files.createDirectories(dir.resolve("work-failed"));
+    SparkInputs.Result r = in.generate(out, "--spark", "local[2,2]", "--partitions", "2", "--feature-blocks", "3",
+        "--spark-work", work.toString(), "--spark-conf", "spark.ui.enabled=false",
+        "--spark-conf", Faults.SETTING + "=blocks:1:always");
+    assertEquals(2, r.rc(), r.err());
+    assertTrue(r.err().contains("atlas: error: the Spark job failed: Job aborted due to stage failure"), r.err());
+    assertTrue(r.err().contains("injected failure: blocks partition 1"), r.err());
+    assertFalse(Files.exists(out), "no partial data directory");
+    assertEquals(List.of(), SparkInputs.names(work), "the run's work directory is deleted");
+    assertTrue(SparkInputs.names(dir).stream().noneMatch(n -> n.startsWith(".failed.")), "nothing beside the output: " + SparkInputs.names(dir));
+  }
+
+  @Test
+  void sparkOptionsNeedSpark() {
+    SparkInputs.Result r = in.generate(dir.resolve("x"), "--partitions", "3");
+    assertEquals(2, r.rc(), r.err());
+    assertTrue(r.err().contains("--spark-work, --spark-conf, --partitions and --feature-blocks go with --spark"), r.err());
+    r = in.generate(dir.resolve("x"), "--spark", "local[1]", "--shard", "0/2");
+    assertEquals(2, r.rc(), r.err());
+    assertTrue(r.err().contains("--spark and --shard do not go together"), r.err());
+  }
+}
