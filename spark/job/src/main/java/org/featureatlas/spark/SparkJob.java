@@ -33,18 +33,25 @@ public final class SparkJob {
     Configuration conf = jsc.hadoopConfiguration();
     SharedDir work = SharedDir.create(options.work(), out, conf);
     Path local = TempDirs.create(out, "work");
+    // Ctrl-C or SIGTERM on the driver: the shared work directory goes too (the local ones are TempDirs').
+    Thread cleanup = new Thread(() -> {
+      try {
+        work.delete(conf);
+      } catch (RuntimeException e) {
+        System.err.println("atlas: could not delete the work directory " + work + " (" + e.getMessage() + ")");
+      }
+    }, "atlas-spark-work-cleanup");
+    Runtime.getRuntime().addShutdownHook(cleanup);
     try {
       int shards = run.partitions(options.partitions() != null ? options.partitions() : jsc.defaultParallelism());
       List<int[]> blocks = run.blocks(options.featureBlocks() != null ? options.featureBlocks() : jsc.defaultParallelism());
       log.printf("spark %s: pass A in %d partitions of %d batches, then %d feature blocks of %d features; work directory %s%n",
           jsc.master(), shards, run.batches(), blocks.size(), run.dSae(), work);
       jsc.setJobDescription("atlas: pass A");
-      stages.time("spark: pass A", () -> {
-        jsc.parallelize(IntStream.range(0, shards).boxed().toList(), shards).foreach(i -> Tasks.shard(json, memory, work, i, shards));
-        return null;
-      });
+      stages.run("spark: pass A", () ->
+          jsc.parallelize(IntStream.range(0, shards).boxed().toList(), shards).foreach(i -> Tasks.shard(json, memory, work, i, shards)));
       Path state = local.resolve(Tasks.STATE);
-      stages.time("spark: merge states", () -> {
+      stages.run("spark: merge states", () -> {
         List<Path> dirs = new ArrayList<>();
         for (int i = 0; i < shards; i++) {
           // The driver reads the shards' descriptions and states, not their caches.
@@ -54,13 +61,10 @@ public final class SparkJob {
         }
         run.mergeStates(dirs, state);
         put(work, state, conf);
-        return null;
       });
       jsc.setJobDescription("atlas: feature blocks");
-      stages.time("spark: feature blocks", () -> {
-        jsc.parallelize(blocks, blocks.size()).foreach(b -> Tasks.block(json, memory, work, shards, b[0], b[1]));
-        return null;
-      });
+      stages.run("spark: feature blocks", () ->
+          jsc.parallelize(blocks, blocks.size()).foreach(b -> Tasks.block(json, memory, work, shards, b[0], b[1])));
       List<Path> blockDirs = new ArrayList<>();
       for (int[] b : blocks) blockDirs.add(fetch(work, Tasks.BLOCK_DIR + b[0], local, conf));
       run.assemble(blockDirs, out);
@@ -72,6 +76,11 @@ public final class SparkJob {
         work.delete(conf);
       } finally {
         TempDirs.delete(local);
+        try {
+          Runtime.getRuntime().removeShutdownHook(cleanup);
+        } catch (IllegalStateException shuttingDown) {
+          // the hook is running or about to: it deletes what is left
+        }
       }
     }
     log.printf("wrote %d features to %s%n", run.dSae(), out);

@@ -13,14 +13,19 @@ public final class SubmitMain {
   private SubmitMain() {}
 
   public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs {@code atlas generate ARGS --spark <spark.master>} and returns its exit code. */
+  static int run(String[] args) {
     String master = System.getProperty("spark.master");
     if (master == null) {
       System.err.println("atlas: error: no spark.master: run this class with spark-submit, or use `atlas generate --spark MASTER`");
-      System.exit(2);
+      return 2;
     }
     List<String> all = new ArrayList<>(List.of("generate"));
     all.addAll(List.of(args));
     all.addAll(List.of("--spark", master));
-    System.exit(Atlas.execute(all.toArray(String[]::new)));
+    return Atlas.execute(all.toArray(String[]::new));
   }
 }

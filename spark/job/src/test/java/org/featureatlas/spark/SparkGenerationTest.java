@@ -41,7 +41,7 @@ class SparkGenerationTest {
     SparkInputs.assertSameTree(single, out);
     // The work directory beside the output is gone.
     assertEquals(List.of("model", "sae", "sae-b", "single", "spark", "tokens.npy"),
-        SparkInputs.names(dir).stream().filter(n -> !n.startsWith("failed") && !n.startsWith("retried") && !n.startsWith("work")).toList());
+        SparkInputs.names(dir).stream().filter(n -> List.of("failed", "retried", "submitted", "work").stream().noneMatch(n::startsWith)).toList());
   }
 
   @Test
@@ -71,6 +71,24 @@ class SparkGenerationTest {
     assertFalse(Files.exists(out), "no partial data directory");
     assertEquals(List.of(), SparkInputs.names(work), "the run's work directory is deleted");
     assertTrue(SparkInputs.names(dir).stream().noneMatch(n -> n.startsWith(".failed.")), "nothing beside the output: " + SparkInputs.names(dir));
+  }
+
+  @Test
+  void theSparkSubmitEntryPointRunsTheSameJob() throws IOException {
+    // spark-submit passes its settings as spark.* system properties; the entry point takes the master from them.
+    Path out = dir.resolve("submitted");
+    System.setProperty("spark.master", "local[2]");
+    System.setProperty("spark.ui.enabled", "false");
+    try {
+      int rc = SubmitMain.run(new String[] {"--model", in.model.toString(), "--sae", in.sae.toString(), "--sae-b",
+          in.saeB.toString(), "--tokens", in.tokens.toString(), "--batch-size", "3", "--seed", "7", "--device", "cpu",
+          "--out", out.toString(), "--partitions", "2", "--feature-blocks", "2"});
+      assertEquals(0, rc);
+    } finally {
+      System.clearProperty("spark.master");
+      System.clearProperty("spark.ui.enabled");
+    }
+    SparkInputs.assertSameTree(single, out);
   }
 
   @Test
