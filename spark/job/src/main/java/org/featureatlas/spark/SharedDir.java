@@ -3,7 +3,6 @@ package org.featureatlas.spark;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -19,9 +18,9 @@ import org.featureatlas.fs.TempDirs;
 
 /**
  * One run's shared work directory: where tasks leave what later tasks and the driver read (shard directories, the
- * merged state, the blocks' feature-file parts). Either a local path that every executor sees (one machine, or a
- * shared mount), used in place, or a directory on a Hadoop file system ({@code hdfs://}, {@code s3a://}, ...), to
- * and from which tasks copy. A task writes into a directory of its own attempt and {@link #commit}s it under its
+ * merged state, the blocks' feature-file parts). Either a plain path that every executor sees (one machine, or a
+ * shared mount), used in place, or a URI of a Hadoop file system ({@code hdfs://}, {@code s3a://}, {@code file://},
+ * ...), to and from which tasks copy through Hadoop's {@code FileSystem} API. A task writes into a directory of its own attempt and {@link #commit}s it under its
  * final name, replacing what an earlier attempt committed; the driver {@link #delete}s the whole directory at the
  * end, whether the run succeeded or not.
  */
@@ -43,12 +42,10 @@ final class SharedDir implements Serializable {
    */
   static SharedDir create(String work, Path out, Configuration conf) {
     if (work == null) return new SharedDir(TempDirs.create(out, "work").toString(), true);
-    URI uri = URI.create(work);
     String name = "atlas-" + UUID.randomUUID();
-    if (uri.getScheme() == null || uri.getScheme().equals("file")) {
-      Path base = uri.getScheme() == null ? Path.of(work) : Path.of(uri);
+    if (!work.matches("^[A-Za-z][A-Za-z0-9+.-]*:.*")) { // a plain path: used in place
       try {
-        return new SharedDir(Files.createDirectories(base.toAbsolutePath().resolve(name)).toString(), true);
+        return new SharedDir(Files.createDirectories(Path.of(work).toAbsolutePath().resolve(name)).toString(), true);
       } catch (IOException e) {
         throw new AtlasException(work + ": cannot create the work directory (" + e.getMessage() + ")", e);
       }

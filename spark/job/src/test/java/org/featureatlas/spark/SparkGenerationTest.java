@@ -47,11 +47,12 @@ class SparkGenerationTest {
   @Test
   void tasksThatFailOnceAreRetriedAndTheBytesAreTheSame() throws IOException {
     // local[2,2]: two threads, and a failed task is tried again once. The first attempt of pass A's partition 1 and
-    // of feature block 2 fail after committing their output, so the retries replace it.
+    // of feature block 2 fail after committing their output, so the retries replace it. The work directory is a
+    // file:// URI, so the tasks and the driver go through Hadoop's FileSystem API (copies, renames) as on HDFS.
     Path out = dir.resolve("retried");
     Path work = Files.createDirectories(dir.resolve("work-retried"));
     SparkInputs.Result r = in.generate(out, "--spark", "local[2,2]", "--partitions", "3", "--feature-blocks", "3",
-        "--spark-work", work.toString(), "--spark-conf", "spark.ui.enabled=false",
+        "--spark-work", work.toUri().toString(), "--spark-conf", "spark.ui.enabled=false",
         "--spark-conf", Faults.SETTING + "=pass-a:1,blocks:2");
     assertEquals(0, r.rc(), r.err());
     SparkInputs.assertSameTree(single, out);
