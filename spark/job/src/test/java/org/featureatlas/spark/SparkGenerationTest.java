@@ -41,7 +41,7 @@ class SparkGenerationTest {
     SparkInputs.assertSameTree(single, out);
     // The work directory beside the output is gone.
     assertEquals(List.of("model", "sae", "sae-b", "single", "spark", "tokens.npy"),
-        SparkInputs.names(dir).stream().filter(n -> List.of("failed", "retried", "submitted", "work").stream().noneMatch(n::startsWith)).toList());
+        SparkInputs.names(dir).stream().filter(n -> List.of("cancelled", "failed", "retried", "submitted", "work").stream().noneMatch(n::startsWith)).toList());
   }
 
   @Test
@@ -72,6 +72,39 @@ class SparkGenerationTest {
     assertFalse(Files.exists(out), "no partial data directory");
     assertEquals(List.of(), SparkInputs.names(work), "the run's work directory is deleted");
     assertTrue(SparkInputs.names(dir).stream().noneMatch(n -> n.startsWith(".failed.")), "nothing beside the output: " + SparkInputs.names(dir));
+  }
+
+  @Test
+  void aCancelledJobLeavesNothing() throws Exception {
+    // Pass A's partition 1 commits its shard, then waits; the test cancels the job meanwhile, as Ctrl-C in the
+    // Spark UI or a SparkContext.cancelAllJobs() from the application would.
+    Path out = dir.resolve("cancelled");
+    Path work = Files.createDirectories(dir.resolve("work-cancelled"));
+    SparkInputs.Result[] result = new SparkInputs.Result[1];
+    Thread run = new Thread(() -> result[0] = in.generate(out, "--spark", "local[2]", "--partitions", "2",
+        "--spark-work", work.toString(), "--spark-conf", "spark.ui.enabled=false",
+        "--spark-conf", Faults.SETTING + "=pass-a:1:hold"));
+    run.start();
+    long deadline = System.nanoTime() + 120_000_000_000L;
+    while (!committedShard(work, 1)) {
+      assertTrue(System.nanoTime() < deadline && run.isAlive(), "pass A's partition 1 never committed its shard");
+      Thread.sleep(100);
+    }
+    org.apache.spark.SparkContext.getOrCreate().cancelAllJobs(); // the running one
+    run.join(120_000);
+    assertFalse(run.isAlive(), "the cancelled run did not end");
+    assertEquals(2, result[0].rc(), result[0].err());
+    assertTrue(result[0].err().contains("atlas: error: the Spark job failed: ") && result[0].err().contains("Job 0 cancelled"),
+        result[0].err());
+    assertFalse(Files.exists(out), "no partial data directory");
+    assertEquals(List.of(), SparkInputs.names(work), "the run's work directory is deleted");
+  }
+
+  private static boolean committedShard(Path work, int shard) throws IOException {
+    for (String run : SparkInputs.names(work)) {
+      if (Files.isDirectory(work.resolve(run).resolve("shards/shard-" + shard))) return true;
+    }
+    return false;
   }
 
   @Test
