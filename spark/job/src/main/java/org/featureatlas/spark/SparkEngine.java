@@ -62,8 +62,13 @@ public final class SparkEngine implements ClusterEngine {
 
   /** The jars of this JVM's class path that the executors need: everything but Spark's own (and the JDK's). */
   static List<String> atlasJars() {
+    return atlasJars(System.getProperty("java.class.path"));
+  }
+
+  /** The jars of {@code classPath} but those of the Spark module's lib/ (Spark's), as absolute paths. */
+  static List<String> atlasJars(String classPath) {
     List<String> jars = new ArrayList<>();
-    for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+    for (String entry : classPath.split(File.pathSeparator)) {
       if (!entry.endsWith(".jar")) continue;
       String parent = new File(entry).getParentFile() == null ? "" : new File(entry).getParentFile().getPath();
       if (parent.endsWith("spark" + File.separator + "job" + File.separator + "target" + File.separator + "lib")) continue;
