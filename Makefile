@@ -1,17 +1,22 @@
-# Feature Atlas. `make site` builds the demo atlas; `make test` runs every test.
+# Feature Atlas. `make site` builds the demo atlas; `make test` runs every test (the main project's and the Spark
+# module's: spark/pom.xml builds both in one reactor, the main project's target/ unchanged); `make spark` builds the
+# Spark module that `atlas generate --spark` needs (docs/spark.md).
 MVN ?= mvn -B
 ATLAS = ./atlas
 
-.PHONY: build test unit site preview bench bench-generate bench-families bench-scale bench-render clean
+.PHONY: build spark test unit site preview bench bench-generate bench-families bench-scale bench-render clean
 
 build:
 	$(MVN) -q package -DskipTests
 
+spark:
+	$(MVN) -q -f spark/pom.xml package -DskipTests
+
 test:
-	$(MVN) verify
+	$(MVN) -f spark/pom.xml verify
 
 unit:
-	$(MVN) test
+	$(MVN) -f spark/pom.xml test
 
 # The demo atlas from the checkpoint committed under demo/ (see demo/README.md).
 SITE_DATA ?= build/demo-data
@@ -81,7 +86,7 @@ bench-scale: build
 	ATLAS_MAIN=org.featureatlas.bench.ScaleReport $(ATLAS) $(BENCH_SCALE_DIR)/results $(BENCH_SCALE_TARGET)
 
 clean:
-	rm -rf target site-out/*
+	rm -rf target spark/job/target site-out/*
 
 # Render benchmark: 24,576 synthetic features -> pages/s, median feature page size (raw, gzip), site size.
 # BENCH_RENDER_ARGS="1000 /tmp/work" renders fewer features and keeps the work directory.

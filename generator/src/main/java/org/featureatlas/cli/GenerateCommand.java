@@ -2,7 +2,9 @@ package org.featureatlas.cli;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.featureatlas.check.AtlasException;
 import org.featureatlas.check.Check;
+import org.featureatlas.generate.ClusterEngine;
 import org.featureatlas.generate.GenerateRequest;
 import org.featureatlas.generate.Generation;
 import org.featureatlas.progress.Stages;
@@ -27,10 +29,38 @@ public final class GenerateCommand implements Callable<Integer> {
   @Option(names = "--shard", paramLabel = "i/n", description = "Run only shard i of n (0-based) of the streaming pass.")
   String shard;
 
+  @Option(names = "--spark", paramLabel = "MASTER_URL", description = {"Run on Apache Spark (local[N], spark://HOST:PORT, yarn, k8s://...):",
+      "pass A per partition of the batches, the rest per block of features, the same data directory.",
+      "Needs the Spark module (`make spark`); see docs/spark.md."})
+  String spark;
+
+  @Option(names = "--spark-work", paramLabel = "URI", description = {"With --spark: the shared work directory the tasks write to (a path every",
+      "executor sees, or a Hadoop URI: hdfs://..., s3a://...). Default: beside --out (one machine or a shared mount)."})
+  String sparkWork;
+
+  @Option(names = "--spark-conf", paramLabel = "KEY=VALUE", description = "With --spark: a Spark setting (repeatable), e.g. spark.executor.memory=8g.")
+  java.util.Map<String, String> sparkConf;
+
+  @Option(names = "--partitions", paramLabel = "N", description = "With --spark: pass-A partitions (default: Spark's default parallelism).")
+  Integer partitions;
+
+  @Option(names = "--feature-blocks", paramLabel = "N", description = "With --spark: blocks of features after pass A (default: Spark's default parallelism).")
+  Integer featureBlocks;
+
   @Override
   public Integer call() {
     GenerateRequest req = inputs.request();
     Stages stages = new Stages();
+    if (spark != null) {
+      Check.that(shard == null, "--spark and --shard do not go together: the Spark job splits the run itself");
+      ClusterEngine engine = java.util.ServiceLoader.load(ClusterEngine.class).findFirst().orElseThrow(() -> new AtlasException(
+          "--spark needs the Spark module on the class path: build it with `make spark` (docs/spark.md)"));
+      engine.generate(req, out, new ClusterEngine.Options(spark, sparkWork, partitions, featureBlocks,
+          inputs.memory == null ? null : inputs.budget(), sparkConf), System.out);
+      return 0;
+    }
+    Check.that(sparkWork == null && sparkConf == null && partitions == null && featureBlocks == null,
+        "--spark-work, --spark-conf, --partitions and --feature-blocks go with --spark");
     Generation generation = new Generation(stages, System.out, inputs.budget());
     if (shard == null) {
       generation.run(req, out);

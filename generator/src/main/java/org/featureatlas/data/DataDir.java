@@ -61,27 +61,52 @@ public final class DataDir {
    * so the bytes do not depend on the thread count.
    */
   public static void write(Path dir, Manifest manifest, List<String> vocab, Iterator<FeatureRecord> features) {
+    writeHeader(dir, manifest, vocab);
+    writeFeatures(dir, 0, manifest.dSae(), features);
+  }
+
+  /** Writes {@code manifest.json} and {@code vocab.json} into {@code dir}. */
+  public static void writeHeader(Path dir, Manifest manifest, List<String> vocab) {
     try {
-      Files.createDirectories(dir.resolve("features"));
       ObjectWriter pretty = Json.mapper().writerWithDefaultPrettyPrinter();
+      Files.createDirectories(dir);
       Files.writeString(dir.resolve(MANIFEST), pretty.writeValueAsString(manifest) + "\n");
       Files.writeString(dir.resolve(VOCAB), Json.mapper().writeValueAsString(vocab) + "\n");
-      int expected = 0;
-      for (String name : manifest.featureFiles()) {
-        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(dir.resolve(name)), 1 << 16)) {
-          int inFile = 0;
-          while (inFile < FEATURES_PER_FILE && features.hasNext()) {
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Writes the records of the features {@code [from, to)} (in ascending index order, exactly {@code to - from}
+   * of them) into {@code dir/features/}, under the names of the feature files that hold them. {@code from}
+   * must be a multiple of {@value #MEMBER}: each file written then holds exactly the gzip members that a
+   * whole write puts there for those features, so the files that several ranges write, concatenated in
+   * range order, are byte for byte the whole data directory's file (a cluster run's feature blocks).
+   */
+  public static void writeFeatures(Path dir, int from, int to, Iterator<FeatureRecord> features) {
+    if (from % MEMBER != 0 || from < 0 || to < from) {
+      throw new IllegalArgumentException("feature range [" + from + ", " + to + ") must start at a multiple of " + MEMBER);
+    }
+    try {
+      Files.createDirectories(dir.resolve("features"));
+      int expected = from;
+      List<String> names = featureFiles(Math.max(to, 1));
+      for (int file = from / FEATURES_PER_FILE; file < names.size(); file++) {
+        int fileEnd = Math.min(to, (file + 1) * FEATURES_PER_FILE);
+        if (expected >= fileEnd && !(to == 0 && file == 0)) break;
+        try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(dir.resolve(names.get(file))), 1 << 16)) {
+          while (expected < fileEnd && features.hasNext()) {
             // Gather a round of members sequentially, then serialise and compress them in parallel.
             List<List<FeatureRecord>> round = new ArrayList<>();
-            for (int m = 0; m < MEMBERS_PER_ROUND && inFile < FEATURES_PER_FILE && features.hasNext(); m++) {
+            for (int m = 0; m < MEMBERS_PER_ROUND && expected < fileEnd && features.hasNext(); m++) {
               List<FeatureRecord> member = new ArrayList<>(MEMBER);
-              while (member.size() < MEMBER && inFile < FEATURES_PER_FILE && features.hasNext()) {
+              while (member.size() < MEMBER && expected < fileEnd && features.hasNext()) {
                 FeatureRecord record = features.next();
                 if (record.index() != expected) {
                   throw new IllegalStateException("feature " + record.index() + " written out of order, expected " + expected);
                 }
                 expected++;
-                inFile++;
                 member.add(record);
               }
               round.add(member);
@@ -91,8 +116,8 @@ public final class DataDir {
           }
         }
       }
-      if (expected != manifest.dSae() || features.hasNext()) {
-        throw new IllegalStateException("wrote " + expected + " features, manifest says " + manifest.dSae());
+      if (expected != to || features.hasNext()) {
+        throw new IllegalStateException("wrote features up to " + expected + ", expected up to " + to);
       }
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -27,16 +27,21 @@ final class Correlations {
    */
   record Plan(int dSae, int dIn, int dSaeB, int blockRows) {
     int sweeps() {
-      return (int) (((long) dSae + blockRows - 1) / blockRows);
+      return sweeps(dSae);
+    }
+
+    /** Sweeps of the cache for {@code features} features. */
+    int sweeps(int features) {
+      return (int) (((long) features + blockRows - 1) / blockRows);
+    }
+
+    int blockStart(int b) {
+      return (int) Math.min(dSae, (long) b * blockRows);
     }
 
     /** Bytes of the cross-sum tables of one block (at most the budget). */
     long tableBytes() {
       return 8L * blockRows * ((long) dIn + dSaeB);
-    }
-
-    int blockStart(int b) {
-      return (int) Math.min(dSae, (long) b * blockRows);
     }
   }
 
@@ -113,14 +118,22 @@ final class Correlations {
   /** {@link #compute} leaving the {@code excluded} positions (BOS) out of every sum and of N. */
   static Result compute(List<Path> caches, Plan plan, FeatureMoments moments, int k, ExcludedPositions excluded,
       Runnable afterBatch) {
+    return compute(caches, plan, moments, k, excluded, 0, plan.dSae(), afterBatch);
+  }
+
+  /**
+   * {@link #compute} for the features {@code [first, end)} only, in blocks of the plan's rows from {@code first}
+   * (every cell still receives its products in position order, so the numbers are those of a whole run).
+   */
+  static Result compute(List<Path> caches, Plan plan, FeatureMoments moments, int k, ExcludedPositions excluded,
+      int first, int end, Runnable afterBatch) {
     int dSae = plan.dSae();
     TopUnits neurons = new TopUnits(dSae, k);
     TopUnits featuresB = plan.dSaeB() > 0 ? new TopUnits(dSae, k) : null;
     CrossMoments.Units unitsN = null;
     CrossMoments.Units unitsB = null;
-    for (int s = 0; s < plan.sweeps(); s++) {
-      int from = plan.blockStart(s);
-      int to = plan.blockStart(s + 1);
+    for (int from = first; from < end; from += plan.blockRows()) {
+      int to = Math.min(end, from + plan.blockRows());
       CrossMoments n = new CrossMoments(plan.dIn(), from, to, unitsN);
       CrossMoments b = featuresB == null ? null : new CrossMoments(plan.dSaeB(), from, to, unitsB);
       try (ActivationCache.Reader reader = ActivationCache.Reader.forCorrelations(caches, dSae, plan.dSaeB())) {

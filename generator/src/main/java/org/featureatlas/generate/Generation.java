@@ -90,6 +90,10 @@ public final class Generation {
     this.correlationCap = correlationCap;
   }
 
+  MemoryBudget budget() {
+    return budget;
+  }
+
   /** Generates the data directory {@code out} in one run. */
   public void run(GenerateRequest req, Path out) {
     OutputGuard.check(out, DATA_DIR, inputs(req));
@@ -122,68 +126,108 @@ public final class Generation {
     try (AtomicDirectory dir = AtomicDirectory.create(out);
         NDManager manager = NDManager.newBaseManager(device(req.device()));
         LanguageModel model = in.newModel(manager)) {
-      ActivationPass.State state = passA(in, model, manager, plan, from, to, dir.path().resolve(ShardInfo.CACHE),
-          req.settings().topK(), excluded(req, in));
-      stage("write shard", () -> {
-        writeState(dir.path().resolve(ShardInfo.STATE), state);
-        ShardInfo info = new ShardInfo(ShardInfo.FORMAT_VERSION, req, shard, shards, from, to,
-            in.modelId(), in.saeId(), in.saeBId(), in.datasetId());
-        writeJson(dir.path().resolve(ShardInfo.FILE), info);
-      });
+      shardInto(req, in, model, manager, shard, shards, dir.path());
       dir.commit();
     }
     log.printf("shard %d/%d: batches %d..%d of %d written to %s%n", shard, shards, from, to, plan.batches(), out);
   }
 
+  /**
+   * Pass A on shard {@code shard} of {@code shards} with the inputs and model loaded, into the shard directory
+   * {@code dir} (which exists): its cache, state and description. The encoders stay loaded.
+   */
+  void shardInto(GenerateRequest req, AtlasInputs in, LanguageModel model, NDManager manager, int shard, int shards, Path dir) {
+    BatchPlan plan = new BatchPlan(in.dataset().nSeq(), req.batchSize());
+    int from = plan.shardStart(shard, shards);
+    int to = plan.shardStart(shard + 1, shards);
+    ActivationPass.State state = passA(in, model, manager, plan, from, to, dir.resolve(ShardInfo.CACHE),
+        req.settings().topK(), excluded(req, in));
+    stage("write shard", () -> {
+      writeState(dir.resolve(ShardInfo.STATE), state);
+      ShardInfo info = new ShardInfo(ShardInfo.FORMAT_VERSION, req, shard, shards, from, to,
+          in.modelId(), in.saeId(), in.saeBId(), in.datasetId());
+      writeJson(dir.resolve(ShardInfo.FILE), info);
+    });
+  }
+
   /** Merges complete shard directories of one run into the data directory {@code out}. */
   public void merge(List<Path> shardDirs, Path out) {
-    Check.that(!shardDirs.isEmpty(), "merge needs at least one shard directory");
-    List<ShardInfo> infos = new ArrayList<>();
-    for (Path dir : shardDirs) {
-      Path file = Check.readableFile(dir.resolve(ShardInfo.FILE));
-      try {
-        infos.add(Json.mapper().readValue(file.toFile(), ShardInfo.class));
-      } catch (IOException e) {
-        throw new AtlasException(file + ": not a shard description (" + e.getMessage().split("\n")[0] + ")", e);
-      }
-    }
-    ShardInfo first = infos.get(0);
-    Path[] byIndex = new Path[first.shards()];
-    for (int k = 0; k < infos.size(); k++) {
-      ShardInfo s = infos.get(k);
-      Path file = shardDirs.get(k).resolve(ShardInfo.FILE);
-      Check.file(s.formatVersion() == ShardInfo.FORMAT_VERSION, file, "unsupported shard format " + s.formatVersion());
-      Check.file(s.shards() == first.shards() && s.request().equals(first.request()), file,
-          "belongs to a different run than " + shardDirs.get(0));
-      Check.file(byIndex[s.shard()] == null, file, "shard " + s.shard() + " is given twice");
-      byIndex[s.shard()] = shardDirs.get(k);
-    }
-    for (int i = 0; i < byIndex.length; i++) {
-      Check.that(byIndex[i] != null, "shard " + i + "/" + first.shards() + " is missing");
-    }
-    GenerateRequest req = first.request();
+    Shards shards = Shards.read(shardDirs);
+    GenerateRequest req = shards.request();
     List<Path> inputs = new ArrayList<>(shardDirs);
     inputs.addAll(inputs(req));
     OutputGuard.check(out, DATA_DIR, inputs);
     AtlasInputs in = stage("load inputs", () -> AtlasInputs.load(req));
     in.releaseEncoders(); // a merge runs no encoder
     MemoryBudget.Plan memory = memoryPlan(in, req);
-    Check.that(Objects.equals(in.modelId(), first.model()) && Objects.equals(in.saeId(), first.sae())
-            && Objects.equals(in.saeBId(), first.saeB()) && Objects.equals(in.datasetId(), first.dataset()),
-        byIndex[0] + ": the model, SAE or dataset files changed since the shards were generated");
+    shards.checkInputs(in);
     BatchPlan plan = new BatchPlan(in.dataset().nSeq(), req.batchSize());
     correlationPlan(in, memory, 0); // refuses a budget too small for one feature's correlation sums first
+    ActivationPass.State state = mergedState(shards, in, req);
+    try (NDManager manager = NDManager.newBaseManager(device(req.device()));
+        LanguageModel model = in.newModel(manager)) {
+      finish(req, in, model, manager, plan, state, shards.caches(), out, memory);
+    }
+  }
+
+  /** The shards' pass-A states, read and merged in shard order. */
+  ActivationPass.State mergedState(Shards shards, AtlasInputs in, GenerateRequest req) {
     ActivationPass.State state = null;
-    List<Path> caches = new ArrayList<>();
-    for (Path dir : byIndex) {
+    for (Path dir : shards.byIndex()) {
       ActivationPass.State s = stage("read shard states", () -> readState(dir.resolve(ShardInfo.STATE), in.dSae(), req.settings().topK()));
       if (state == null) state = s;
       else state.merge(s);
-      caches.add(Check.readableFile(dir.resolve(ShardInfo.CACHE)));
     }
-    try (NDManager manager = NDManager.newBaseManager(device(req.device()));
-        LanguageModel model = in.newModel(manager)) {
-      finish(req, in, model, manager, plan, state, caches, out, memory);
+    return state;
+  }
+
+  /** A complete set of shard directories of one run, in shard order. */
+  record Shards(ShardInfo first, List<Path> byIndex) {
+    GenerateRequest request() {
+      return first.request();
+    }
+
+    /** Reads and checks the shards' descriptions: one run, every shard once. */
+    static Shards read(List<Path> shardDirs) {
+      Check.that(!shardDirs.isEmpty(), "merge needs at least one shard directory");
+      List<ShardInfo> infos = new ArrayList<>();
+      for (Path dir : shardDirs) {
+        Path file = Check.readableFile(dir.resolve(ShardInfo.FILE));
+        try {
+          infos.add(Json.mapper().readValue(file.toFile(), ShardInfo.class));
+        } catch (IOException e) {
+          throw new AtlasException(file + ": not a shard description (" + e.getMessage().split("\n")[0] + ")", e);
+        }
+      }
+      ShardInfo first = infos.get(0);
+      Path[] byIndex = new Path[first.shards()];
+      for (int k = 0; k < infos.size(); k++) {
+        ShardInfo s = infos.get(k);
+        Path file = shardDirs.get(k).resolve(ShardInfo.FILE);
+        Check.file(s.formatVersion() == ShardInfo.FORMAT_VERSION, file, "unsupported shard format " + s.formatVersion());
+        Check.file(s.shards() == first.shards() && s.request().equals(first.request()), file,
+            "belongs to a different run than " + shardDirs.get(0));
+        Check.file(byIndex[s.shard()] == null, file, "shard " + s.shard() + " is given twice");
+        byIndex[s.shard()] = shardDirs.get(k);
+      }
+      for (int i = 0; i < byIndex.length; i++) {
+        Check.that(byIndex[i] != null, "shard " + i + "/" + first.shards() + " is missing");
+      }
+      return new Shards(first, List.of(byIndex));
+    }
+
+    /** Refuses shards whose model, SAE or dataset files differ from {@code in}'s. */
+    void checkInputs(AtlasInputs in) {
+      Check.that(Objects.equals(in.modelId(), first.model()) && Objects.equals(in.saeId(), first.sae())
+              && Objects.equals(in.saeBId(), first.saeB()) && Objects.equals(in.datasetId(), first.dataset()),
+          byIndex.get(0) + ": the model, SAE or dataset files changed since the shards were generated");
+    }
+
+    /** The shards' caches, in shard order. */
+    List<Path> caches() {
+      List<Path> caches = new ArrayList<>();
+      for (Path dir : byIndex) caches.add(Check.readableFile(dir.resolve(ShardInfo.CACHE)));
+      return caches;
     }
   }
 
@@ -191,7 +235,7 @@ public final class Generation {
    * The memory plan of a run, checked before pass A (or the merge) starts and before anything is written:
    * a budget too small for one batch or one ~v block stops here, in one line naming --memory.
    */
-  private MemoryBudget.Plan memoryPlan(AtlasInputs in, GenerateRequest req) {
+  MemoryBudget.Plan memoryPlan(AtlasInputs in, GenerateRequest req) {
     MemoryBudget.Plan memory = budget.plan(MemoryBudget.sizes(in, req.settings(), req.batchSize()));
     memory.check();
     return memory;
@@ -201,7 +245,7 @@ public final class Generation {
    * The correlation blocks: as many features per sweep of the cache as the budget's share holds, given
    * {@code nnzPerPosition} (pass A's mean non-zeros per position; 0 before pass A, a lower bound).
    */
-  private Correlations.Plan correlationPlan(AtlasInputs in, MemoryBudget.Plan memory, double nnzPerPosition) {
+  Correlations.Plan correlationPlan(AtlasInputs in, MemoryBudget.Plan memory, double nnzPerPosition) {
     return Correlations.plan(in.dSae(), in.dIn(), in.dSaeB(), Math.min(correlationCap, memory.correlationBytes(nnzPerPosition)));
   }
 
@@ -272,39 +316,77 @@ public final class Generation {
 
   private void finish(GenerateRequest req, AtlasInputs in, LanguageModel model, NDManager manager, BatchPlan plan,
       ActivationPass.State state, List<Path> caches, Path out, MemoryBudget.Plan memory) {
-    GenerateSettings set = req.settings();
     int dSae = in.dSae();
+    features(req, in, model, manager, plan, state, caches, out, memory, 0, dSae, (records, map) -> stage("write data", () -> {
+      try (AtomicDirectory dir = AtomicDirectory.create(out).keep(NOTES, EXPLANATIONS)) {
+        Manifest manifest = manifest(req, in, plan);
+        try {
+          DataDir.write(dir.path(), manifest, in.displayVocab(), records);
+          FeatureMap.write(dir.path(), map);
+        } catch (IOException e) {
+          throw IoErrors.writing(out.resolve(FeatureMap.FILE), e);
+        } catch (UncheckedIOException e) {
+          // DataDir reports the failure without the file; name the data directory being written.
+          throw IoErrors.writing(out, e);
+        }
+        dir.commit();
+      }
+    }));
+    log.printf("wrote %d features to %s%n", dSae, out);
+  }
+
+  /**
+   * Everything after pass A for the features {@code [from, to)} ({@code from} a multiple of the feature chunk):
+   * logit effects, similar features and correlations of those features, pass B (over every feature: the
+   * shown positions of all features decide which rows pass C's logits products hold), pass C for those
+   * features, then their records in index order go to {@code write}, with the feature map when {@code from} is 0
+   * (the map is of every feature: a block that does not hold them all computes the similar features of all for it),
+   * else null. A whole run asks for {@code [0, d_sae)};
+   * a cluster run's feature blocks ask for one block each and get the same records
+   * ({@link PartitionedRun}). {@code beside}: the path whose sibling holds pass C's scratch file, if any.
+   */
+  void features(GenerateRequest req, AtlasInputs in, LanguageModel model, NDManager manager, BatchPlan plan,
+      ActivationPass.State state, List<Path> caches, Path beside, MemoryBudget.Plan memory, int from, int to,
+      FeatureWriter write) {
+    GenerateSettings set = req.settings();
     int chunk = budget.featureChunk();
     try (LogitEffects effects = stage("logit effects", () -> {
-      try (ProgressBar bar = Progress.bar("logit effects", (dSae + chunk - 1) / chunk, "chunk")) {
-        return LogitEffects.compute(model, in.wDec(), in.hook(), set.nLogits(), set.nBins(), chunk, manager, bar::step);
+      try (ProgressBar bar = Progress.bar("logit effects", (to - from + chunk - 1) / chunk, "chunk")) {
+        return LogitEffects.compute(model, in.wDec(), in.hook(), set.nLogits(), set.nBins(), chunk, from, to, manager, bar::step);
       }
     })) {
-      finish(req, in, model, manager, plan, state, caches, out, memory, effects);
+      features(req, in, model, manager, plan, state, caches, beside, memory, effects, from, to, write);
     }
   }
 
-  private void finish(GenerateRequest req, AtlasInputs in, LanguageModel model, NDManager manager, BatchPlan plan,
-      ActivationPass.State state, List<Path> caches, Path out, MemoryBudget.Plan memory, LogitEffects effects) {
+  private void features(GenerateRequest req, AtlasInputs in, LanguageModel model, NDManager manager, BatchPlan plan,
+      ActivationPass.State state, List<Path> caches, Path beside, MemoryBudget.Plan memory, LogitEffects effects,
+      int from, int to, FeatureWriter write) {
     GenerateSettings set = req.settings();
     int seqLen = in.dataset().seqLen();
     int dSae = in.dSae();
     int similarRows = (int) Math.min(similarCap, memory.similarRows());
-    int similarBlocks = SimilarFeatures.blocks(dSae, similarRows);
+    int similarBlocks = SimilarFeatures.blocks(to - from, similarRows);
     SimilarFeatures similar = stage("similar features", () -> {
       try (ProgressBar bar = Progress.bar("similar features", similarBlocks, "block")) {
         return SimilarFeatures.compute(in.wDec(), in.wDecB(), SimilarFeatures.K,
-            similarRows, manager, bar::step);
+            similarRows, from, to, manager, bar::step);
       }
     });
     boolean[] live = new boolean[dSae];
     for (int i = 0; i < dSae; i++) live[i] = state.moments.alive(i);
-    FeatureMap map = stage("feature map", () -> MapLayout.compute(in.wDec(), similar, live, req.seed()));
+    FeatureMap map = null;
+    if (from == 0) {
+      SimilarFeatures all = to == dSae ? similar : stage("similar features of every feature, for the map", () ->
+          SimilarFeatures.compute(in.wDec(), null, SimilarFeatures.K, similarRows, 0, dSae, manager, () -> { }));
+      map = stage("feature map", () -> MapLayout.compute(in.wDec(), all, live, req.seed()));
+    }
+    FeatureMap shownMap = map;
     Correlations.Plan corr = correlationPlan(in, memory, state.moments.meanActivePerPosition());
     ExcludedPositions excluded = excluded(req, in);
     stage("correlations", () -> {
-      try (ProgressBar bar = Progress.bar("correlations", (long) corr.sweeps() * plan.batches(), "batch")) {
-        state.correlations = Correlations.compute(caches, corr, state.moments, set.nUnits(), excluded, bar::step);
+      try (ProgressBar bar = Progress.bar("correlations", (long) corr.sweeps(to - from) * plan.batches(), "batch")) {
+        state.correlations = Correlations.compute(caches, corr, state.moments, set.nUnits(), excluded, from, to, bar::step);
       }
     });
     Statistics passB = Statistics.passB(state.moments, set, req.seed());
@@ -320,25 +402,11 @@ public final class Generation {
     });
     Selection selection = Selection.of(state.top, stats);
     ShownExamples examples = new ShownExamples();
-    stage("pass C: example windows", () -> passC(in, set, plan, caches, model, manager, out, memory, effects, selection, examples));
-    stage("write data", () -> {
-      try (AtomicDirectory dir = AtomicDirectory.create(out).keep(NOTES, EXPLANATIONS)) {
-        Manifest manifest = manifest(req, in, plan);
-        try {
-          List<RecordPart> parts = Statistics.recordParts(state.statistics, passB, effects,
-              new NeuronAlignment(in.wDec(), set.nUnits()), state.correlations, similar);
-          DataDir.write(dir.path(), manifest, in.displayVocab(), records(in.dSae(), parts, examples));
-          FeatureMap.write(dir.path(), map);
-        } catch (IOException e) {
-          throw IoErrors.writing(out.resolve(FeatureMap.FILE), e);
-        } catch (UncheckedIOException e) {
-          // DataDir reports the failure without the file; name the data directory being written.
-          throw IoErrors.writing(out, e);
-        }
-        dir.commit();
-      }
-    });
-    log.printf("wrote %d features to %s%n", dSae, out);
+    stage("pass C: example windows", () -> passC(in, set, plan, caches, model, manager, beside, memory, effects, selection,
+        from, to, examples));
+    List<RecordPart> parts = Statistics.recordParts(state.statistics, passB, effects,
+        new NeuronAlignment(in.wDec(), set.nUnits()), state.correlations, similar);
+    write.accept(records(from, to, parts, examples), shownMap);
   }
 
   /**
@@ -348,13 +416,17 @@ public final class Generation {
    * by the first block that needs them and kept on disk ({@link LogitsSpill}) for the others.
    */
   private void passC(AtlasInputs in, GenerateSettings set, BatchPlan plan, List<Path> caches, LanguageModel model, NDManager manager,
-      Path out, MemoryBudget.Plan memory, LogitEffects effects, Selection selection, ShownExamples examples) {
+      Path out, MemoryBudget.Plan memory, LogitEffects effects, Selection selection, int from, int to, ShownExamples examples) {
     int seqLen = in.dataset().seqLen();
+    // Every shown ref decides the rows of its batch's logits product (the same product whatever the range);
+    // only the refs of [from, to) are ablated and built here.
     List<Selection.Ref> refs = selection.distinct();
     Map<Integer, List<Selection.Ref>> byBatch = WindowPass.byBatch(refs, seqLen, plan.batchSize());
-    if (byBatch.isEmpty()) return;
-    int blockFeatures = memory.vBlockFeatures(refs.size());
-    List<int[]> blocks = vBlocks(refs, effects.chunk, blockFeatures / effects.chunk);
+    List<Selection.Ref> inRange = refs.stream().filter(r -> r.feature() >= from && r.feature() < to).toList();
+    Set<Integer> batchesInRange = WindowPass.byBatch(inRange, seqLen, plan.batchSize()).keySet();
+    if (batchesInRange.isEmpty()) return;
+    int blockFeatures = memory.vBlockFeatures(inRange.size());
+    List<int[]> blocks = vBlocks(inRange, effects.chunk, blockFeatures / effects.chunk);
     log.printf("pass C: ~v in %d block(s) of up to %d features (--memory %s)%n", blocks.size(), blockFeatures, budget);
     // With more than one block, each batch's logits are computed once and kept on disk for the later blocks.
     Path scratch = blocks.size() > 1 ? TempDirs.create(out, "work") : null;
@@ -365,7 +437,7 @@ public final class Generation {
           spill, post);
       Map<Integer, WindowPass.BatchPairs> pending = new HashMap<>();
       long ablations = 0;
-      try (ProgressBar bar = Progress.bar("pass C: windows", (long) blocks.size() * byBatch.size(), "batch")) {
+      try (ProgressBar bar = Progress.bar("pass C: windows", (long) blocks.size() * batchesInRange.size(), "batch")) {
         for (int k = 0; k < blocks.size(); k++) {
           int[] b = blocks.get(k);
           int fromChunk = b[0] / effects.chunk;
@@ -374,14 +446,14 @@ public final class Generation {
           boolean last = k == blocks.size() - 1;
           try (ActivationCache.Reader reader = ActivationCache.Reader.forWindows(caches, in.dSae(), post != null)) {
             for (ActivationCache.Block block; (block = reader.next()) != null; ) {
+              if (!batchesInRange.contains(block.batch())) continue;
               List<Selection.Ref> batchRefs = byBatch.get(block.batch());
-              if (batchRefs == null) continue;
               ActivationCache.Block read = block;
               WindowPass.BatchPairs pairs = pending.computeIfAbsent(block.batch(), x -> windows.pairs(read, batchRefs));
               windows.ablate(block, pairs, v, manager);
               if (last) {
                 ablations += pairs.pairRow.length;
-                windows.examples(block, pairs, examples);
+                windows.examples(block, pairs, from, to, examples);
                 pending.remove(block.batch());
               }
               bar.step();
@@ -423,14 +495,20 @@ public final class Generation {
     return blocks;
   }
 
-  /** The records in index order, each filled in by every part (statistics, logit tables, correlations...). */
-  private static Iterator<FeatureRecord> records(int dSae, List<RecordPart> parts, ShownExamples examples) {
+  /** Where {@link #features} sends the records of its features, in index order, and the feature map (null: none). */
+  @FunctionalInterface
+  interface FeatureWriter {
+    void accept(Iterator<FeatureRecord> records, FeatureMap map);
+  }
+
+  /** The records of {@code [from, to)} in index order, each filled in by every part (statistics, logit tables, correlations...). */
+  private static Iterator<FeatureRecord> records(int from, int to, List<RecordPart> parts, ShownExamples examples) {
     return new Iterator<>() {
-      int i = 0;
+      int i = from;
 
       @Override
       public boolean hasNext() {
-        return i < dSae;
+        return i < to;
       }
 
       @Override
@@ -446,7 +524,7 @@ public final class Generation {
     return fields.build();
   }
 
-  private static Manifest manifest(GenerateRequest req, AtlasInputs in, BatchPlan plan) {
+  static Manifest manifest(GenerateRequest req, AtlasInputs in, BatchPlan plan) {
     SortedMap<String, Object> settings = req.settings().asMap();
     settings.put("architecture", in.saeConfig().architecture().name().toLowerCase(java.util.Locale.ROOT));
     settings.put("apply_b_dec_to_input", in.saeConfig().applyBDecToInput());
@@ -482,7 +560,7 @@ public final class Generation {
     return java.util.Arrays.asList(req.model(), req.sae(), req.saeB(), req.tokens(), req.text());
   }
 
-  private static void writeState(Path file, ActivationPass.State state) {
+  static void writeState(Path file, ActivationPass.State state) {
     try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(file), 1 << 20))) {
       state.write(out);
     } catch (IOException e) {
@@ -490,7 +568,7 @@ public final class Generation {
     }
   }
 
-  private static ActivationPass.State readState(Path file, int dSae, int topK) {
+  static ActivationPass.State readState(Path file, int dSae, int topK) {
     Check.readableFile(file);
     ActivationPass.State state = new ActivationPass.State(dSae, topK);
     try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file), 1 << 20))) {

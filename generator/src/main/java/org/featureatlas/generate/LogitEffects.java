@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.featureatlas.data.Logits;
@@ -51,7 +50,8 @@ final class LogitEffects implements RecordPart, AutoCloseable {
   final float[] logitBias;
   /** max_v |~v_i[v]| per feature, which bounds the ablation's logit change. */
   private final float[] maxAbsV;
-  private final List<Logits> logits;
+  /** Per feature, its tables; null outside the range {@link #compute} was asked for. */
+  private final Logits[] logits;
   private final NDManager manager;
   private final NDArray u; // [dSae, dModel]
   private final NDArray wU; // [dModel, vocab]
@@ -74,11 +74,23 @@ final class LogitEffects implements RecordPart, AutoCloseable {
     this.wUSum = wUSum;
     this.logitBias = logitBias;
     this.maxAbsV = new float[dSae];
-    this.logits = new ArrayList<>(dSae);
+    this.logits = new Logits[dSae];
   }
 
   static LogitEffects compute(LanguageModel model, HostTensor wDec, HookPoint hook, int nLogits, int nBins, int chunk,
       NDManager parent, Runnable tick) {
+    return compute(model, wDec, hook, nLogits, nBins, chunk, 0, wDec.rows(), parent, tick);
+  }
+
+  /**
+   * The tables of the features {@code [from, to)} only ({@code from} a multiple of {@code chunk}, so each chunk is
+   * the same product as in a whole run); {@link #contribute} and {@link #maxAbsV} serve only those features.
+   */
+  static LogitEffects compute(LanguageModel model, HostTensor wDec, HookPoint hook, int nLogits, int nBins, int chunk,
+      int from, int to, NDManager parent, Runnable tick) {
+    if (from % chunk != 0 || from < 0 || to > wDec.rows() || from > to) {
+      throw new IllegalArgumentException("feature range [" + from + ", " + to + ") is not aligned to chunks of " + chunk);
+    }
     NDManager m = parent.newSubManager();
     try {
       NDArray dec = Gpt2Model.toNd(wDec, m); // [dSae, dIn]
@@ -109,7 +121,7 @@ final class LogitEffects implements RecordPart, AutoCloseable {
       }
       LogitEffects e = new LogitEffects(m, u, wU, chunk, uCentred, uBeforeNorm, norm.kind().centres(),
           meanU.toFloatArray(), wUSum.toFloatArray(), bias.toFloatArray());
-      e.tables(nLogits, nBins, tick);
+      e.tables(nLogits, nBins, from, to, tick);
       return e;
     } catch (RuntimeException | Error e) {
       m.close();
@@ -117,9 +129,9 @@ final class LogitEffects implements RecordPart, AutoCloseable {
     }
   }
 
-  /** Forms v chunk by chunk: every feature's tables and max|~v_i|. */
-  private void tables(int nLogits, int nBins, Runnable tick) {
-    for (int from = 0; from < dSae; from += chunk) {
+  /** Forms v chunk by chunk: the tables and max|~v_i| of every feature in {@code [first, end)}. */
+  private void tables(int nLogits, int nBins, int first, int end, Runnable tick) {
+    for (int from = first; from < end; from += chunk) {
       int to = Math.min(dSae, from + chunk);
       float[] host = v(from, to);
       Logits[] chunkTables = new Logits[to - from];
@@ -131,7 +143,7 @@ final class LogitEffects implements RecordPart, AutoCloseable {
         for (int t = 0; t < vocab; t++) max = Math.max(max, Math.abs(row[t]));
         maxAbsV[base + r] = max;
       });
-      logits.addAll(Arrays.asList(chunkTables));
+      System.arraycopy(chunkTables, 0, logits, from, to - from);
       tick.run();
     }
   }
@@ -214,7 +226,8 @@ final class LogitEffects implements RecordPart, AutoCloseable {
   /** Feature {@code i}'s logit tables and histogram ({@link #extreme}: {@link BoundedTopK}s of the centred row). */
   @Override
   public void contribute(int i, RecordFields record) {
-    record.logits(logits.get(i));
+    if (logits[i] == null) throw new IllegalStateException("feature " + i + " is outside the logit effects' range");
+    record.logits(logits[i]);
   }
 
   @Override

@@ -72,6 +72,15 @@ final class SimilarFeatures implements RecordPart {
    * {@code tick} runs after each block.
    */
   static SimilarFeatures compute(HostTensor wDec, HostTensor wDecB, int k, int blockRows, NDManager parent, Runnable tick) {
+    return compute(wDec, wDecB, k, blockRows, 0, wDec.rows(), parent, tick);
+  }
+
+  /**
+   * The tables of the features {@code [first, end)} only (rows against every feature, blocks of {@code blockRows}
+   * from {@code first}); the others' tables stay empty.
+   */
+  static SimilarFeatures compute(HostTensor wDec, HostTensor wDecB, int k, int blockRows, int first, int end, NDManager parent,
+      Runnable tick) {
     Check.positive(blockRows, "similar-features block rows");
     int dSae = wDec.rows();
     int dIn = wDec.cols();
@@ -87,8 +96,8 @@ final class SimilarFeatures implements RecordPart {
       NDArray decB = wDecB == null ? null : normalised(wDecB, m); // [dSaeB, dIn]
       NDArray decT = dec.transpose(); // [dIn, dSae]
       NDArray decBT = decB == null ? null : decB.transpose(); // [dIn, dSaeB]
-      for (int from = 0; from < dSae; from += blockRows) {
-        int to = (int) Math.min(dSae, (long) from + blockRows);
+      for (int from = first; from < end; from += blockRows) {
+        int to = (int) Math.min(end, (long) from + blockRows);
         float[] sim;
         float[] simB = null;
         try (NDManager bm = m.newSubManager()) {

@@ -164,13 +164,22 @@ final class WindowPass {
 
   /** Builds the example of every shown ref of a batch whose ablations are all done. */
   void examples(ActivationCache.Block block, BatchPairs pairs, ShownExamples out) {
+    examples(block, pairs, 0, Integer.MAX_VALUE, out);
+  }
+
+  /**
+   * Builds the example of every shown ref of a batch whose feature is in {@code [from, to)}, once the
+   * ablations of those features are done (an example reads only its own feature's pairs).
+   */
+  void examples(ActivationCache.Block block, BatchPairs pairs, int from, int to, ShownExamples out) {
     long first = (long) block.firstSequence() * data.seqLen();
     for (int p = 0; p < pairs.results.length; p++) {
-      if (pairs.results[p] == null) {
+      if (pairs.results[p] == null && pairs.pairFeature[p] >= from && pairs.pairFeature[p] < to) {
         throw new IllegalStateException("pair " + p + " of batch " + pairs.batch + " was not ablated");
       }
     }
     for (Selection.Ref ref : pairs.refs) {
+      if (ref.feature() < from || ref.feature() >= to) continue;
       out.put(ref.feature(), ref.pos(), example(ref, first, block.activations(), pairs.pairIndex, pairs.results));
     }
   }

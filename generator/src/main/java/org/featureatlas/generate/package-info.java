@@ -25,6 +25,10 @@
  *   <li><b>Write</b>: each record is filled in by every {@code RecordPart} (the statistics, the logit tables,
  *       the neuron alignment, the correlations) and written in index order.
  * </ol>
+ * A run can also be split ({@link org.featureatlas.generate.PartitionedRun}): pass A per shard of the batches, the
+ * merged states, and every step after pass A per block of features (on the 256-feature chunk grid), with the
+ * feature files assembled from the blocks' gzip members; a cluster engine ({@link
+ * org.featureatlas.generate.ClusterEngine}: the Spark module) schedules the tasks. The bytes are a single run's.
  * Every accumulator is a {@code Statistic} (add a batch, merge a shard, save and load, fill in its record
  * fields), and every bounded top-k list is a {@code BoundedTopK} with a stated order and tie-break. What the
  * run may hold is set by a {@link org.featureatlas.generate.MemoryBudget} ({@code --memory}), which sizes the

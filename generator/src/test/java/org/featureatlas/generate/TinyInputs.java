@@ -25,6 +25,11 @@ final class TinyInputs {
   final int[] ids;
 
   TinyInputs(Path dir, String hook, Architecture arch, int nSeq, int seqLen, long seed) {
+    this(dir, hook, arch, nSeq, seqLen, seed, 48);
+  }
+
+  /** With an SAE of {@code dSae} features (encoder B keeps 40). */
+  TinyInputs(Path dir, String hook, Architecture arch, int nSeq, int seqLen, long seed, int dSae) {
     this.dir = dir;
     this.nSeq = nSeq;
     this.seqLen = seqLen;
@@ -35,7 +40,7 @@ final class TinyInputs {
     int dIn = HookPoint.parse(hook).width(cfg);
     sae = dir.resolve("sae");
     saeB = dir.resolve("sae-b");
-    saeWeights(arch, hook, dIn, 48, seed + 1).save(sae);
+    saeWeights(arch, hook, dIn, dSae, seed + 1).save(sae);
     saeWeights(Architecture.STANDARD, hook, dIn, 40, seed + 2).save(saeB);
     tokens = dir.resolve("tokens.npy");
     Random r = new Random(seed + 3);

@@ -38,11 +38,11 @@ class MapDataTest {
   void bytesHoldQuantisedPlacesAndLogDensityCodes() throws Exception {
     // Features 10..14 of a site: 11 dead (not on the map even if listed), 13 absent from the map.
     FeatureSummary[] s = {
-        new FeatureSummary(10, 1e-2, 1, new int[0], new int[0]),
-        new FeatureSummary(11, 0.0, 0, new int[0], new int[0]),
-        new FeatureSummary(12, 1e-4, 1, new int[0], new int[0]),
-        new FeatureSummary(13, 1e-3, 1, new int[0], new int[0]),
-        new FeatureSummary(14, 1e-3, 1, new int[0], new int[0])};
+        new FeatureSummary(10, 1e-2, 1, new int[0], new int[0], List.of()),
+        new FeatureSummary(11, 0.0, 0, new int[0], new int[0], List.of()),
+        new FeatureSummary(12, 1e-4, 1, new int[0], new int[0], List.of()),
+        new FeatureSummary(13, 1e-3, 1, new int[0], new int[0], List.of()),
+        new FeatureSummary(14, 1e-3, 1, new int[0], new int[0], List.of())};
     FeatureMap map = new FeatureMap(FeatureMap.METHOD, List.of(new MapPoint(3, 100, 100), new MapPoint(10, -2, 1),
         new MapPoint(11, 0, 0), new MapPoint(12, 2, 0), new MapPoint(14, 0, 2), new MapPoint(20, 50, 50)));
     JsonNode m = parse(MapData.script(map, s));
