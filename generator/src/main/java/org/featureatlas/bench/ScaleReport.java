@@ -185,8 +185,9 @@ public final class ScaleReport {
       if (stage.startsWith("pass C")) {
         return new Law(1, 0); // the ablations of the shown examples; its logits product is counted apart
       }
-      if (stage.startsWith("load") || stage.startsWith("logit effects") || stage.startsWith("write")) {
-        return new Law(1, 0); // the SAE, W_dec W_U, the feature files
+      if (stage.startsWith("load") || stage.startsWith("logit effects") || stage.startsWith("feature map")
+          || stage.startsWith("write")) {
+        return new Law(1, 0); // the SAE, W_dec W_U, the map's layout of the neighbour graph, the feature files
       }
       return new Law(1, 1); // an unknown stage: taken to grow with both
     }

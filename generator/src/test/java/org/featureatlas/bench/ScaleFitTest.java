@@ -80,6 +80,7 @@ class ScaleFitTest {
     assertEquals(new ScaleReport.Law(1, 1), ScaleReport.Law.of("pass A: model + SAE + statistics"));
     assertEquals(new ScaleReport.Law(1, 0), ScaleReport.Law.of("pass C: example windows"));
     assertEquals(new ScaleReport.Law(1, 0), ScaleReport.Law.of("logit effects"));
+    assertEquals(new ScaleReport.Law(1, 0), ScaleReport.Law.of("feature map"));
     assertEquals(new ScaleReport.Law(1, 1), ScaleReport.Law.of("a stage added later"));
   }
 }
