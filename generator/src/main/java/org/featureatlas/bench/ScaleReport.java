@@ -151,10 +151,11 @@ public final class ScaleReport {
     System.out.printf(Locale.ROOT, "  %-36s %12.0f s = %.1f h = %.1f days  (extrapolated)%n", "whole generation", total, total / 3600, total / 86400);
     String gen = any.p().getProperty("generate_args", "");
     double[] m = sweep.stream().mapToDouble(Run::peakMiB).toArray();
-    // With a budget the peak does not grow with tokens: the cache is on disk and sweeps are blocked.
-    double memShare = gen.contains("--memory") ? 0 : 1;
-    ScaleFit mem = tokenRun == null ? ScaleFit.fit(f, m, n0, 1, 0, 0, Double.NaN, memShare)
-        : ScaleFit.fit(f, m, n0, 1, tokenRun.features(), tokenRun.tokens(), tokenRun.peakMiB(), memShare);
+    // With a budget the peak does not grow with tokens (the cache is on disk, the sweeps are blocked): the
+    // token run's few percent of difference are noise there, which N / N0 would multiply a thousandfold.
+    boolean budgeted = gen.contains("--memory");
+    ScaleFit mem = tokenRun == null || budgeted ? ScaleFit.fit(f, m, n0, 1, 0, 0, Double.NaN, budgeted ? 0 : 1)
+        : ScaleFit.fit(f, m, n0, 1, tokenRun.features(), tokenRun.tokens(), tokenRun.peakMiB(), 1);
     System.out.printf(Locale.ROOT, "  %-36s %12.0f MiB  (extrapolated by the same model; q %.3g MiB/feature, r %.2f)%n", "peak resident memory",
         mem.predict(targetF, targetN), mem.slope(), mem.tokenShare());
     double vocab = any.get("vocab");
